@@ -1,0 +1,64 @@
+package dev.ipv6lifecycle.server.axon;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+
+/**
+ * db-scheduler, wired by hand: its Spring Boot starter still targets Boot 3's auto-configuration
+ * classes. Axon's {@code AxonDbSchedulerAutoConfiguration} sees this {@link Scheduler} and builds the
+ * durable {@code DeadlineManager} and {@code EventScheduler} on it, and contributes their tasks here.
+ */
+@Configuration(proxyBeanMethods = false)
+class DbSchedulerConfiguration {
+
+    @Bean
+    Scheduler dbScheduler(DataSource dataSource, List<Task<?>> tasks,
+                          @Value("${ipv6.scheduler.polling-interval}") Duration pollingInterval,
+                          @Value("${ipv6.scheduler.threads}") int threads) {
+        // Transaction-aware, so a deadline scheduled by a command handler is written in the same
+        // transaction as the command's events: both commit, or neither does.
+        return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
+                .pollingInterval(pollingInterval)
+                .threads(threads)
+                .enableImmediateExecution()
+                .build();
+    }
+
+    /** Runs deadlines only once the whole application, Axon included, is up; stops them first. */
+    @Bean
+    SmartLifecycle dbSchedulerLifecycle(Scheduler scheduler) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                scheduler.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                scheduler.stop();
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MAX_VALUE - 100;
+            }
+        };
+    }
+}
