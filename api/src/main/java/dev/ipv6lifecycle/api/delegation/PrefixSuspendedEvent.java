@@ -1,0 +1,15 @@
+package dev.ipv6lifecycle.api.delegation;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.serialization.Revision;
+
+/**
+ * The delegation is {@link LifecycleState#SUSPENDED}; its prefix stays reserved.
+ *
+ * @param reason     why, as given by the caller; may be {@code null}
+ * @param nas        the NAS session on record after this event; may be {@code null}
+ */
+@Revision("1")
+public record PrefixSuspendedEvent(UUID delegationId, String tenantId, NasSession nas, String reason, Instant occurredAt) {
+}
