@@ -1,0 +1,193 @@
+package dev.ipv6lifecycle.command.delegation;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocationResult;
+import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
+import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
+import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
+import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
+import dev.ipv6lifecycle.api.delegation.LifecycleState;
+import dev.ipv6lifecycle.api.delegation.NasSession;
+import dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixQuarantineEndedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
+import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * One delegated prefix held by one subscriber, through its lifecycle. Commands are checked against the
+ * state table ({@link Lifecycle}); state changes only in the event-sourcing handlers.
+ */
+@Aggregate
+class Delegation {
+
+    static final String QUARANTINE_END = "quarantine-end";
+
+    @AggregateIdentifier
+    private UUID delegationId;
+    private String tenantId;
+    private String subscriberId;
+    private Ipv6Prefix prefix;
+    private Duration quarantine;
+    private NasSession nas;
+    private LifecycleState state;
+    private boolean quarantineOver;
+
+    protected Delegation() {
+        // Required by Axon to rebuild the aggregate from its events.
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    AllocationResult handle(AllocatePrefixCommand command, PrefixAllocator allocator) {
+        PrefixAllocator.Choice choice = allocator.choose(command);
+        apply(new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.subscriberId(),
+                choice.poolId(), choice.prefix(), choice.placement(), choice.reclaimedFrom(), choice.quarantine(),
+                command.activate(), command.nas(), now()));
+        return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement());
+    }
+
+    @CommandHandler
+    void handle(ActivatePrefixCommand command) {
+        if (changes(command.tenantId(), LifecycleCommand.ACTIVATE)) {
+            apply(new PrefixActivatedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(SuspendPrefixCommand command) {
+        if (changes(command.tenantId(), LifecycleCommand.SUSPEND)) {
+            apply(new PrefixSuspendedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(ResumePrefixCommand command) {
+        if (changes(command.tenantId(), LifecycleCommand.RESUME)) {
+            apply(new PrefixResumedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RevokePrefixCommand command) {
+        if (changes(command.tenantId(), LifecycleCommand.REVOKE)) {
+            apply(new PrefixRevocationStartedEvent(delegationId, tenantId, subscriberId, prefix,
+                    session(command.nas()), command.reason(), now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(CompleteRevocationCommand command, DeadlineManager deadlines) {
+        if (changes(command.tenantId(), LifecycleCommand.COMPLETE_REVOCATION)) {
+            Instant now = now();
+            Instant quarantineUntil = now.plus(quarantine);
+            apply(new PrefixRevokedEvent(delegationId, tenantId, prefix, quarantineUntil, command.reason(), now));
+            deadlines.schedule(quarantineUntil, QUARANTINE_END);
+        }
+    }
+
+    @CommandHandler
+    void handle(FailActivationCommand command, DeadlineManager deadlines) {
+        if (changes(command.tenantId(), LifecycleCommand.FAIL)) {
+            Instant now = now();
+            Instant quarantineUntil = now.plus(quarantine);
+            apply(new PrefixActivationFailedEvent(delegationId, tenantId, prefix, quarantineUntil, command.reason(), now));
+            deadlines.schedule(quarantineUntil, QUARANTINE_END);
+        }
+    }
+
+    @DeadlineHandler(deadlineName = QUARANTINE_END)
+    void endQuarantine() {
+        if (!quarantineOver) {
+            apply(new PrefixQuarantineEndedEvent(delegationId, tenantId, prefix, now()));
+        }
+    }
+
+    /** Whether the command moves the delegation to another state; false for an idempotent repeat. */
+    private boolean changes(String callerTenant, LifecycleCommand command) {
+        if (!tenantId.equals(callerTenant)) {
+            throw new DelegationNotFoundException(delegationId);
+        }
+        return Lifecycle.next(delegationId, state, command) != state;
+    }
+
+    private NasSession session(NasSession given) {
+        return given != null ? given : nas;
+    }
+
+    private static Instant now() {
+        return GenericEventMessage.clock.instant();
+    }
+
+    @EventSourcingHandler
+    void on(PrefixAllocatedEvent event) {
+        delegationId = event.delegationId();
+        tenantId = event.tenantId();
+        subscriberId = event.subscriberId();
+        prefix = event.prefix();
+        quarantine = event.quarantine();
+        nas = event.nas();
+        state = LifecycleState.ALLOCATED;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixActivatedEvent event) {
+        nas = event.nas();
+        state = LifecycleState.ACTIVE;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixSuspendedEvent event) {
+        nas = event.nas();
+        state = LifecycleState.SUSPENDED;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixResumedEvent event) {
+        nas = event.nas();
+        state = LifecycleState.ACTIVE;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixRevocationStartedEvent event) {
+        nas = event.nas();
+        state = LifecycleState.REVOKING;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixRevokedEvent event) {
+        state = LifecycleState.REVOKED;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixActivationFailedEvent event) {
+        state = LifecycleState.FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(PrefixQuarantineEndedEvent event) {
+        quarantineOver = true;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.ipv6lifecycle.command.delegation;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
+import dev.ipv6lifecycle.api.delegation.Placement;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Chooses the prefix for an allocation, inside the command's transaction. It only reads, locking what
+ * it chose (a free block, or a quarantined reservation) until the transaction ends, so concurrent
+ * allocations in one pool each take a different block instead of queueing on one lock. The tables are
+ * then changed by {@link ReservationLedger} when the event is applied, under PostgreSQL's exclusion
+ * constraint: this class decides placement, the constraint guarantees non-overlap.
+ *
+ * <p>Order of preference: the subscriber's own quarantined prefix, then its previous prefix if free,
+ * then the best fit: the smallest free block that holds the length, lowest address first. Each step is
+ * a few index lookups, whatever the size of the pool.
+ */
+@Component
+class PrefixAllocator {
+
+    static final int SHORTEST_DELEGATION = 48;
+    static final int LONGEST_DELEGATION = 64;
+
+    private final JdbcTemplate jdbc;
+    private final ReservationLedger ledger;
+
+    PrefixAllocator(JdbcTemplate jdbc, ReservationLedger ledger) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+    }
+
+    /** The chosen prefix, and the pool facts the delegation keeps. */
+    record Choice(UUID poolId, Ipv6Prefix prefix, Placement placement, UUID reclaimedFrom, Duration quarantine) {
+    }
+
+    Choice choose(AllocatePrefixCommand command) {
+        validate(command);
+        return command.prefix() != null ? chooseExplicit(command) : chooseAutomatic(command);
+    }
+
+    private static void validate(AllocatePrefixCommand command) {
+        if (command.subscriberId() == null || command.subscriberId().isBlank()) {
+            throw AllocationRejectedException.invalid("subscriberId is required");
+        }
+        Integer length = command.prefixLength();
+        if (length != null && (length < SHORTEST_DELEGATION || length > LONGEST_DELEGATION)) {
+            throw AllocationRejectedException.invalid("prefixLength " + length + " is outside "
+                    + SHORTEST_DELEGATION + ".." + LONGEST_DELEGATION);
+        }
+        if (command.prefix() != null && length != null && command.prefix().length() != length) {
+            throw AllocationRejectedException.invalid("prefix " + command.prefix() + " is not a /" + length);
+        }
+    }
+
+    private Choice chooseExplicit(AllocatePrefixCommand command) {
+        Ipv6Prefix wanted = command.prefix();
+        PoolRow pool = command.poolId() != null
+                ? lockPool(command.tenantId(), command.poolId())
+                : poolContaining(command.tenantId(), wanted);
+        if (!pool.prefix().contains(wanted) || pool.prefix().equals(wanted)) {
+            throw AllocationRejectedException.invalid(wanted + " is not inside pool " + pool.id() + " (" + pool.prefix() + ")");
+        }
+        pool.requireServes(wanted.length());
+        pool.requireActive();
+        Optional<UUID> quarantinedForSubscriber = jdbc.query("""
+                SELECT delegation_id FROM prefix_reservation
+                WHERE tenant_id = ? AND prefix = ?::cidr AND subscriber_id = ? AND quarantined_until IS NOT NULL
+                FOR UPDATE""", (rs, i) -> rs.getObject(1, UUID.class),
+                command.tenantId(), wanted.canonical(), command.subscriberId()).stream().findFirst();
+        if (quarantinedForSubscriber.isPresent()) {
+            return pool.choice(wanted, Placement.QUARANTINE_RECLAIM, quarantinedForSubscriber.get());
+        }
+        if (ledger.lockFreeBlockContaining(pool.id(), wanted).isEmpty()) {
+            throw AllocationRejectedException.conflict(wanted + " is not free: " + holder(command.tenantId(), wanted));
+        }
+        return pool.choice(wanted, Placement.EXPLICIT, null);
+    }
+
+    private Choice chooseAutomatic(AllocatePrefixCommand command) {
+        boolean poolGiven = command.poolId() != null;
+        List<PoolRow> pools = poolGiven
+                ? List.of(lockPool(command.tenantId(), command.poolId()))
+                : tenantPools(command.tenantId());
+        for (PoolRow pool : pools) {
+            int length = command.prefixLength() != null ? command.prefixLength() : pool.defaultLength();
+            if (poolGiven) {
+                pool.requireServes(length);
+                pool.requireActive();
+            } else if (!pool.serves(length) || !pool.active()) {
+                continue;
+            }
+            Optional<Choice> choice = reclaimQuarantined(pool, command.subscriberId(), length)
+                    .or(() -> previousPrefix(pool, command.subscriberId(), length))
+                    .or(() -> bestFit(pool, length));
+            if (choice.isPresent()) {
+                return choice.get();
+            }
+            if (poolGiven) {
+                throw AllocationRejectedException.conflict("pool " + pool.id() + " (" + pool.prefix()
+                        + ") has no free /" + length);
+            }
+        }
+        if (poolGiven) {
+            throw new IllegalStateException("unreachable");
+        }
+        throw AllocationRejectedException.conflict(command.prefixLength() != null
+                ? "no active pool of the tenant has a free /" + command.prefixLength()
+                : "no active pool of the tenant has a free prefix of its default length");
+    }
+
+    private Optional<Choice> reclaimQuarantined(PoolRow pool, String subscriberId, int length) {
+        return jdbc.query("""
+                SELECT prefix, delegation_id FROM prefix_reservation
+                WHERE pool_id = ? AND subscriber_id = ? AND quarantined_until IS NOT NULL AND masklen(prefix) = ?
+                ORDER BY quarantined_until DESC LIMIT 1
+                FOR UPDATE SKIP LOCKED""",
+                (rs, i) -> pool.choice(Ipv6Prefix.parse(rs.getString(1)), Placement.QUARANTINE_RECLAIM,
+                        rs.getObject(2, UUID.class)),
+                pool.id(), subscriberId, length).stream().findFirst();
+    }
+
+    private Optional<Choice> previousPrefix(PoolRow pool, String subscriberId, int length) {
+        return jdbc.query("SELECT prefix FROM subscriber_affinity WHERE pool_id = ? AND subscriber_id = ?",
+                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), pool.id(), subscriberId).stream()
+                .filter(previous -> previous.length() == length)
+                .filter(previous -> ledger.tryLockFreeBlockContaining(pool.id(), previous).isPresent())
+                .map(previous -> pool.choice(previous, Placement.AFFINITY, null))
+                .findFirst();
+    }
+
+    private Optional<Choice> bestFit(PoolRow pool, int length) {
+        return ledger.lockFreeBlock(pool.id(), "length <= ? ORDER BY length DESC, prefix LIMIT 1", length)
+                .map(free -> pool.choice(free.subPrefix(length, BigInteger.ZERO), Placement.BEST_FIT, null));
+    }
+
+    private String holder(String tenantId, Ipv6Prefix wanted) {
+        return jdbc.query("""
+                        SELECT prefix, quarantined_until FROM prefix_reservation
+                        WHERE tenant_id = ? AND prefix && ?::cidr LIMIT 1""",
+                        (rs, i) -> rs.getTimestamp(2) == null
+                                ? "it overlaps " + rs.getString(1) + ", held by a live delegation"
+                                : "it overlaps " + rs.getString(1) + ", in quarantine until " + rs.getTimestamp(2).toInstant(),
+                        tenantId, wanted.canonical())
+                .stream().findFirst().orElse("another allocation is taking it");
+    }
+
+    private PoolRow lockPool(String tenantId, UUID poolId) {
+        // KEY SHARE: allocations do not block one another, but retiring the pool waits for them.
+        return jdbc.query(PoolRow.SELECT + " WHERE pool_id = ? AND tenant_id = ? FOR KEY SHARE",
+                        PoolRow::map, poolId, tenantId)
+                .stream().findFirst().orElseThrow(() -> AllocationRejectedException.unknownPool(poolId));
+    }
+
+    private List<PoolRow> tenantPools(String tenantId) {
+        return jdbc.query(PoolRow.SELECT + " WHERE tenant_id = ? AND state <> 'RETIRED' ORDER BY created_at, pool_id "
+                + "FOR KEY SHARE", PoolRow::map, tenantId);
+    }
+
+    private PoolRow poolContaining(String tenantId, Ipv6Prefix prefix) {
+        return jdbc.query(PoolRow.SELECT + " WHERE tenant_id = ? AND prefix >>= ?::cidr FOR KEY SHARE",
+                        PoolRow::map, tenantId, prefix.canonical())
+                .stream().findFirst().orElseThrow(() -> AllocationRejectedException.invalid(
+                        prefix + " is not inside any pool of the tenant"));
+    }
+
+    /** A pool as the command side knows it. */
+    record PoolRow(UUID id, Ipv6Prefix prefix, List<Integer> delegatedLengths, int defaultLength,
+                   Duration quarantine, String state) {
+
+        static final String SELECT = "SELECT pool_id, prefix, delegated_lengths, default_length, "
+                + "extract(epoch FROM quarantine)::bigint, state FROM pool_registry";
+
+        static PoolRow map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+            Short[] lengths = (Short[]) rs.getArray(3).getArray();
+            return new PoolRow(rs.getObject(1, UUID.class), Ipv6Prefix.parse(rs.getString(2)),
+                    Arrays.stream(lengths).map(Short::intValue).toList(), rs.getInt(4),
+                    Duration.ofSeconds(rs.getLong(5)), rs.getString(6));
+        }
+
+        boolean serves(int length) {
+            return delegatedLengths.contains(length);
+        }
+
+        boolean active() {
+            return "ACTIVE".equals(state);
+        }
+
+        void requireServes(int length) {
+            if (!serves(length)) {
+                throw AllocationRejectedException.invalid("pool " + id + " serves /" + delegatedLengths
+                        .stream().map(String::valueOf).collect(Collectors.joining(", /")) + ", not /" + length);
+            }
+        }
+
+        void requireActive() {
+            if (!active()) {
+                throw AllocationRejectedException.conflict("pool " + id + " is " + state + " and takes no new allocations");
+            }
+        }
+
+        Choice choice(Ipv6Prefix prefix, Placement placement, UUID reclaimedFrom) {
+            return new Choice(id, prefix, placement, reclaimedFrom, quarantine);
+        }
+    }
+}

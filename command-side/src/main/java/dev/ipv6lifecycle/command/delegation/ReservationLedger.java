@@ -1,0 +1,192 @@
+package dev.ipv6lifecycle.command.delegation;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
+import java.math.BigInteger;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The command side's record of held prefixes and free space, changed only as delegation events are
+ * applied, in their transaction. Free space is kept as maximal aligned blocks (a buddy system): taking a
+ * prefix splits the block that holds it, releasing one merges it with its free buddy, level by level.
+ */
+@Component
+class ReservationLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(ReservationLedger.class);
+    private static final int MAX_WAITS = 50;
+
+    private final JdbcTemplate jdbc;
+    private final Counter races;
+
+    ReservationLedger(JdbcTemplate jdbc, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.races = Counter.builder("ipv6.allocation.conflicts")
+                .description("Allocations whose chosen prefix a concurrent transaction took first; each is retried")
+                .register(meters);
+    }
+
+    /** Records {@code prefix} as held by the delegation; refuses anything that would overlap. */
+    void reserve(String tenantId, UUID poolId, Ipv6Prefix prefix, UUID delegationId, String subscriberId,
+                 UUID reclaimedFrom) {
+        if (reclaimedFrom != null) {
+            int taken = jdbc.update("""
+                    UPDATE prefix_reservation SET delegation_id = ?, quarantined_until = NULL
+                    WHERE delegation_id = ? AND prefix = ?::cidr AND quarantined_until IS NOT NULL""",
+                    delegationId, reclaimedFrom, prefix.canonical());
+            if (taken != 1) {
+                throw race(prefix + " left quarantine before it could be reclaimed");
+            }
+        } else {
+            carve(poolId, prefix);
+            try {
+                jdbc.update("""
+                        INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
+                        VALUES (?, ?, ?::cidr, ?, ?)""", tenantId, poolId, prefix.canonical(), delegationId, subscriberId);
+            } catch (DataIntegrityViolationException overlap) {
+                throw race(prefix + " overlaps a prefix reserved concurrently");
+            }
+        }
+        jdbc.update("""
+                INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix) VALUES (?, ?, ?::cidr)
+                ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix""",
+                poolId, subscriberId, prefix.canonical());
+    }
+
+    /** Keeps the ended delegation's prefix for its subscriber until {@code until}. */
+    void quarantine(UUID delegationId, Instant until) {
+        int updated = jdbc.update("UPDATE prefix_reservation SET quarantined_until = ? WHERE delegation_id = ?",
+                Timestamp.from(until), delegationId);
+        if (updated != 1) {
+            // The sweep reports and repairs such a leak; the delegation's own history stays correct.
+            log.error("Delegation {} ended but held no reservation to quarantine", delegationId);
+        }
+    }
+
+    /** Returns the quarantined prefix to free space, unless its subscriber has taken it back. */
+    void release(UUID delegationId) {
+        List<Map<String, Object>> released = jdbc.queryForList("""
+                DELETE FROM prefix_reservation WHERE delegation_id = ? AND quarantined_until IS NOT NULL
+                RETURNING pool_id, prefix::text AS prefix""", delegationId);
+        if (released.isEmpty()) {
+            return;
+        }
+        UUID poolId = (UUID) released.get(0).get("pool_id");
+        Ipv6Prefix block = Ipv6Prefix.parse((String) released.get(0).get("prefix"));
+        // Releases of one pool take turns, so two buddies released at once still merge; allocations
+        // never take this lock.
+        jdbc.queryForObject("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(?::text, 0))", Integer.class, poolId);
+        int poolLength = jdbc.queryForObject("SELECT masklen(prefix) FROM pool_registry WHERE pool_id = ?",
+                Integer.class, poolId);
+        while (block.length() > poolLength && jdbc.update(
+                "DELETE FROM free_block WHERE pool_id = ? AND prefix = ?::cidr", poolId, buddy(block).canonical()) == 1) {
+            block = block.parent(block.length() - 1);
+        }
+        addFree(poolId, List.of(block));
+    }
+
+    /** The free block that holds {@code prefix}, locked; empty when the prefix is not wholly free. */
+    Optional<Ipv6Prefix> lockFreeBlockContaining(UUID poolId, Ipv6Prefix prefix) {
+        return lockFreeBlock(poolId, "prefix = ANY (?::cidr[])", enclosing(prefix));
+    }
+
+    /** As {@link #lockFreeBlockContaining}, but empty at once when another transaction holds that block. */
+    Optional<Ipv6Prefix> tryLockFreeBlockContaining(UUID poolId, Ipv6Prefix prefix) {
+        return firstFreeBlock(poolId, "prefix = ANY (?::cidr[])", " FOR UPDATE SKIP LOCKED", enclosing(prefix));
+    }
+
+    /**
+     * The first free block of the pool that matches {@code condition}, locked until the transaction ends.
+     * Blocks that concurrent allocations hold are skipped; only when every match is held does it wait. A
+     * wait can end with the block gone, split by the allocation that held it, and PostgreSQL then returns
+     * nothing for the statement ({@code FOR UPDATE} re-checks rows but never sees rows committed after the
+     * statement began), so it looks again in a fresh snapshot: "nothing free" is answered only when true.
+     */
+    Optional<Ipv6Prefix> lockFreeBlock(UUID poolId, String condition, Object argument) {
+        for (int attempt = 0; attempt < MAX_WAITS; attempt++) {
+            Optional<Ipv6Prefix> block = firstFreeBlock(poolId, condition, " FOR UPDATE SKIP LOCKED", argument)
+                    .or(() -> firstFreeBlock(poolId, condition, " FOR UPDATE", argument));
+            if (block.isPresent() || firstFreeBlock(poolId, condition, "", argument).isEmpty()) {
+                return block;
+            }
+        }
+        throw race("free space kept changing under " + MAX_WAITS + " attempts to take a block");
+    }
+
+    private Optional<Ipv6Prefix> firstFreeBlock(UUID poolId, String condition, String locking, Object argument) {
+        return jdbc.query("SELECT prefix FROM free_block WHERE pool_id = ? AND " + condition + locking,
+                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), poolId, argument)
+                .stream().findFirst();
+    }
+
+    /** {@code prefix} and every prefix enclosing it, as a PostgreSQL array: matched by equality, an index lookup. */
+    private static String enclosing(Ipv6Prefix prefix) {
+        return IntStream.rangeClosed(0, prefix.length())
+                .mapToObj(length -> prefix.parent(length).canonical())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** How many more prefixes of each length the pool can give: exact, from its free blocks. */
+    Map<Integer, BigInteger> capacity(UUID poolId, List<Integer> lengths) {
+        Map<Integer, BigInteger> capacity = new TreeMap<>();
+        lengths.forEach(length -> capacity.put(length, BigInteger.ZERO));
+        jdbc.query("SELECT length, count(*) FROM free_block WHERE pool_id = ? GROUP BY length", rs -> {
+            int blockLength = rs.getInt(1);
+            BigInteger blocks = BigInteger.valueOf(rs.getLong(2));
+            capacity.replaceAll((length, free) -> length >= blockLength
+                    ? free.add(blocks.shiftLeft(length - blockLength)) : free);
+        }, poolId);
+        return capacity;
+    }
+
+    /** Takes {@code prefix} out of the free block that holds it, keeping the rest of the block free. */
+    private void carve(UUID poolId, Ipv6Prefix prefix) {
+        Optional<Ipv6Prefix> holder = lockFreeBlockContaining(poolId, prefix);
+        if (holder.isEmpty()) {
+            throw race(prefix + " is no longer free");
+        }
+        jdbc.update("DELETE FROM free_block WHERE pool_id = ? AND prefix = ?::cidr", poolId, holder.get().canonical());
+        List<Ipv6Prefix> rest = new ArrayList<>();
+        for (int length = holder.get().length() + 1; length <= prefix.length(); length++) {
+            rest.add(buddy(prefix.parent(length)));
+        }
+        addFree(poolId, rest);
+    }
+
+    private void addFree(UUID poolId, List<Ipv6Prefix> blocks) {
+        jdbc.batchUpdate("INSERT INTO free_block (pool_id, prefix, length) VALUES (?, ?::cidr, ?)", blocks, blocks.size(),
+                (statement, block) -> {
+                    statement.setObject(1, poolId);
+                    statement.setString(2, block.canonical());
+                    statement.setInt(3, block.length());
+                });
+    }
+
+    private AllocationRaceException race(String message) {
+        races.increment();
+        return new AllocationRaceException(message);
+    }
+
+    /** The other half of the block's parent. */
+    static Ipv6Prefix buddy(Ipv6Prefix block) {
+        Ipv6Prefix parent = block.parent(block.length() - 1);
+        Ipv6Prefix first = parent.subPrefix(block.length(), BigInteger.ZERO);
+        return first.equals(block) ? parent.subPrefix(block.length(), BigInteger.ONE) : first;
+    }
+}
