@@ -1,0 +1,15 @@
+package dev.ipv6lifecycle.api.pool;
+
+import java.math.BigInteger;
+
+/**
+ * A pool's capacity for one delegated length.
+ *
+ * @param total       how many prefixes of that length the pool's space holds
+ * @param allocated   live delegations of that length (ALLOCATED, ACTIVE, SUSPENDED, REVOKING)
+ * @param quarantined prefixes of that length in quarantine
+ * @param free        how many more prefixes of that length can still be given: exact, counting the space
+ *                    that prefixes of every length hold
+ */
+public record LengthCapacity(BigInteger total, long allocated, long quarantined, BigInteger free) {
+}

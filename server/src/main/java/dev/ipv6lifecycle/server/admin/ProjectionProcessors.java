@@ -1,0 +1,82 @@
+package dev.ipv6lifecycle.server.admin;
+
+import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.query.Projections;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The read side's processors ({@link Projections#ALL}): their progress, and replays. */
+@Component
+class ProjectionProcessors {
+
+    private final EventProcessingConfiguration processing;
+    private final JdbcTemplate jdbc;
+
+    ProjectionProcessors(EventProcessingConfiguration processing, JdbcTemplate jdbc) {
+        this.processing = processing;
+        this.jdbc = jdbc;
+    }
+
+    List<ProjectionStatus> status() {
+        long head = head();
+        return replayable().values().stream().map(processor -> status(processor, head))
+                .sorted(Comparator.comparing(ProjectionStatus::name)).toList();
+    }
+
+    ProjectionStatus replay(String name) {
+        StreamingEventProcessor processor = replayable().get(name);
+        if (processor == null) {
+            throw new UnknownProjectionException(name, replayable().keySet());
+        }
+        // Tokens can only be reset while no thread of any node holds them.
+        processor.shutDown();
+        processor.resetTokens();
+        processor.start();
+        return status(processor, head());
+    }
+
+    private Map<String, StreamingEventProcessor> replayable() {
+        return Projections.ALL.stream()
+                .flatMap(name -> processing.eventProcessor(name, StreamingEventProcessor.class).stream())
+                .collect(Collectors.toMap(StreamingEventProcessor::getName, processor -> processor));
+    }
+
+    private static ProjectionStatus status(StreamingEventProcessor processor, long head) {
+        Collection<EventTrackerStatus> segments = processor.processingStatus().values();
+        long position = segments.stream()
+                .mapToLong(segment -> segment.getCurrentPosition().orElse(-1L))
+                .min().orElse(-1L);
+        // Axon ends a segment's replay only at the first event stored after the reset; on a quiet system
+        // that may be never, so a replay counts as done once every segment has reached the head.
+        boolean replaying = segments.stream().anyMatch(EventTrackerStatus::isReplaying) && position < head;
+        double progress = head <= 0 ? 100.0 : Math.min(100.0, Math.max(0, position) * 100.0 / head);
+        return new ProjectionStatus(processor.getName(), processor.isRunning(), replaying, segments.size(), position,
+                head, Math.round(progress * 10) / 10.0);
+    }
+
+    private long head() {
+        Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        return head == null ? 0 : head;
+    }
+
+    /** A replay asked for a processor that does not exist or cannot be replayed. */
+    static class UnknownProjectionException extends DomainRejection {
+
+        UnknownProjectionException(String name, Collection<String> known) {
+            super("no projection " + name + "; projections: " + known.stream().sorted().toList());
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.NOT_FOUND;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.ipv6lifecycle.server.delegation;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.Page;
+import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocationResult;
+import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
+import dev.ipv6lifecycle.api.delegation.DelegationView;
+import dev.ipv6lifecycle.api.delegation.FindDelegationQuery;
+import dev.ipv6lifecycle.api.delegation.LifecycleState;
+import dev.ipv6lifecycle.api.delegation.ListDelegationsQuery;
+import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SubscriberStatus;
+import dev.ipv6lifecycle.api.delegation.SubscriberStatusQuery;
+import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
+import dev.ipv6lifecycle.server.web.Caller;
+import dev.ipv6lifecycle.server.web.CommandSender;
+import dev.ipv6lifecycle.server.web.Paging;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Validated
+@RequestMapping("/api/v1")
+@Tag(name = "Delegations", description = "Delegated prefixes and their lifecycle")
+class DelegationController {
+
+    private static final String AUTHORITATIVE = " Answers with the delegation as the event store has it after the "
+            + "command: committed and current, never behind.";
+    private static final String EVENTUAL = " Read from the read side, which follows the event store by "
+            + "milliseconds: a delegation created an instant ago may not be listed yet.";
+
+    private final CommandSender commands;
+    private final QueryGateway queries;
+    private final DelegationEventLog eventLog;
+    private final Caller caller;
+
+    DelegationController(CommandSender commands, QueryGateway queries, DelegationEventLog eventLog, Caller caller) {
+        this.commands = commands;
+        this.queries = queries;
+        this.eventLog = eventLog;
+        this.caller = caller;
+    }
+
+    @PostMapping("/delegations")
+    @Operation(summary = "Allocate a prefix to a subscriber", description = "Creates a delegation in ALLOCATED "
+            + "(ACTIVE with activate=true). The prefix never overlaps another held prefix of the tenant." + AUTHORITATIVE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = {
+            @ExampleObject(name = "next free /56 of the default pool", value = "{\"subscriberId\": \"sub-000123\"}"),
+            @ExampleObject(name = "from a pool, with activation and NAS session", value = """
+                    {"subscriberId": "sub-000123", "poolId": "3f2b8c1e-6a4d-4e8b-9c1a-2d7e5f8a9b01", "prefixLength": 56,
+                     "activate": true, "nas": {"username": "alice@isp.example", "nasIp": "192.0.2.10", "sessionId": "5A3F0001"}}"""),
+            @ExampleObject(name = "a static assignment", value = """
+                    {"subscriberId": "sub-000124", "prefix": "2001:db8:12:3400::/56"}""")}))
+    ResponseEntity<DelegationView> allocate(@Valid @RequestBody AllocateRequest request) {
+        UUID id = UUID.randomUUID();
+        AllocationResult allocated = commands.send(new AllocatePrefixCommand(id, caller.tenantId(), request.subscriberId(),
+                request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
+                NasRequest.toSession(request.nas())));
+        if (Boolean.TRUE.equals(request.activate())) {
+            // Until the activation saga drives the network, activation completes at once, as it does
+            // when neither a NAS nor an IPAM is configured.
+            commands.send(new ActivatePrefixCommand(id, caller.tenantId(), null, null));
+        }
+        return ResponseEntity.created(URI.create("/api/v1/delegations/" + allocated.delegationId()))
+                .body(authoritative(allocated.delegationId()));
+    }
+
+    @GetMapping("/delegations")
+    @Operation(summary = "List delegations", description = "Newest first; every filter is optional; `prefix` "
+            + "matches delegations inside or equal to it." + EVENTUAL)
+    Page<DelegationView> list(@RequestParam(required = false) @Size(max = 128) String subscriberId,
+                              @RequestParam(required = false) UUID poolId,
+                              @RequestParam(required = false) LifecycleState state,
+                              @RequestParam(required = false) Ipv6Prefix prefix,
+                              @RequestParam(defaultValue = "0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+                              @RequestParam(defaultValue = "50") @Min(1) @Max(Paging.MAX_SIZE) int size) {
+        return queries.query(new ListDelegationsQuery(caller.tenantId(), subscriberId, poolId, state, prefix, page, size),
+                ResponseTypes.instanceOf(Page.class)).join();
+    }
+
+    @GetMapping("/delegations/{id}")
+    @Operation(summary = "One delegation", description = EVENTUAL)
+    DelegationView get(@PathVariable UUID id) {
+        return queries.query(new FindDelegationQuery(caller.tenantId(), id),
+                        ResponseTypes.optionalInstanceOf(DelegationView.class)).join()
+                .orElseThrow(() -> new DelegationNotFoundException(id));
+    }
+
+    @PostMapping("/delegations/{id}/activate")
+    @Operation(summary = "Activate", description = "ALLOCATED to ACTIVE; repeating it changes nothing." + AUTHORITATIVE)
+    DelegationView activate(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
+        return transition(id, body, r -> new ActivatePrefixCommand(id, caller.tenantId(), r.reason(),
+                NasRequest.toSession(r.nas())));
+    }
+
+    @PostMapping("/delegations/{id}/suspend")
+    @Operation(summary = "Suspend", description = "ACTIVE to SUSPENDED; the prefix stays reserved." + AUTHORITATIVE)
+    DelegationView suspend(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
+        return transition(id, body, r -> new SuspendPrefixCommand(id, caller.tenantId(), r.reason(),
+                NasRequest.toSession(r.nas())));
+    }
+
+    @PostMapping("/delegations/{id}/resume")
+    @Operation(summary = "Resume", description = "SUSPENDED to ACTIVE." + AUTHORITATIVE)
+    DelegationView resume(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
+        return transition(id, body, r -> new ResumePrefixCommand(id, caller.tenantId(), r.reason(),
+                NasRequest.toSession(r.nas())));
+    }
+
+    @PostMapping("/delegations/{id}/revoke")
+    @Operation(summary = "Revoke", description = "Starts withdrawing the prefix (REVOKING); it is REVOKED, and "
+            + "quarantined, once the network and the IPAM let go." + AUTHORITATIVE)
+    DelegationView revoke(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
+        return transition(id, body, r -> new RevokePrefixCommand(id, caller.tenantId(), r.reason(),
+                NasRequest.toSession(r.nas())));
+    }
+
+    @GetMapping("/delegations/{id}/history")
+    @Operation(summary = "The delegation's history", description = "Every event of the delegation, from the "
+            + "event store: what happened, when, and who caused it.")
+    List<HistoryEntry> history(@PathVariable UUID id) {
+        List<? extends DomainEventMessage<?>> events = eventLog.events(caller.tenantId(), id);
+        if (events.isEmpty()) {
+            throw new DelegationNotFoundException(id);
+        }
+        return events.stream().map(event -> new HistoryEntry(event.getSequenceNumber(),
+                event.getPayloadType().getSimpleName().replaceFirst("Event$", ""), event.getTimestamp(),
+                (String) event.getMetaData().get("actor"), event.getPayload())).toList();
+    }
+
+    @GetMapping("/subscribers/{subscriberId}/ipv6")
+    @Operation(summary = "A subscriber's IPv6 status", description = "PENDING when it holds no live delegation."
+            + EVENTUAL)
+    SubscriberStatus subscriber(@PathVariable @Size(max = 128) String subscriberId) {
+        return queries.query(new SubscriberStatusQuery(caller.tenantId(), subscriberId),
+                ResponseTypes.instanceOf(SubscriberStatus.class)).join();
+    }
+
+    private DelegationView transition(UUID id, TransitionRequest body, Function<TransitionRequest, Object> command) {
+        commands.send(command.apply(Optional.ofNullable(body).orElse(TransitionRequest.NONE)));
+        return authoritative(id);
+    }
+
+    private DelegationView authoritative(UUID id) {
+        return eventLog.current(caller.tenantId(), id).orElseThrow(() -> new DelegationNotFoundException(id));
+    }
+}

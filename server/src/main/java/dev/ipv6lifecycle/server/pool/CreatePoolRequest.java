@@ -1,0 +1,22 @@
+package dev.ipv6lifecycle.server.pool;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Duration;
+import java.util.Set;
+
+/** Body of {@code POST /api/v1/pools}. */
+record CreatePoolRequest(
+        @Schema(example = "residential-north") @NotBlank @Size(max = 200) String name,
+        @Schema(type = "string", example = "2001:db8::/32") @NotNull Ipv6Prefix prefix,
+        @Schema(example = "[48, 56, 64]") @NotEmpty @Size(max = 17) Set<@NotNull @Min(48) @Max(64) Integer> delegatedLengths,
+        @Schema(example = "56") @NotNull @Min(48) @Max(64) Integer defaultLength,
+        @Schema(type = "string", example = "P1D", description = "ISO-8601; default P1D") Duration quarantine,
+        @Schema(type = "string", example = "PT24H", description = "ISO-8601; default PT24H") Duration staleAfter) {
+}

@@ -1,0 +1,117 @@
+package dev.ipv6lifecycle.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ipv6lifecycle.Ipv6LifecycleApplication;
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocationResult;
+import dev.ipv6lifecycle.api.delegation.DelegationView;
+import dev.ipv6lifecycle.api.delegation.FindDelegationQuery;
+import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
+import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
+import dev.ipv6lifecycle.testsupport.SharedPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * An event a projection cannot apply is parked in the dead-letter queue of that projection's group, and
+ * the processor carries on with the next events; a replay clears the queue and parks it once again.
+ */
+class DeadLetterIntegrationTests {
+
+    @Test
+    void parksAnEventItsProjectionsFailOnAndCarriesOnWithTheFollowingEvents() {
+        // A database of its own: the malformed event stays in this event store for good, out of every
+        // other test's way.
+        String database = SharedPostgres.freshDatabase();
+        JdbcTemplate jdbc = new JdbcTemplate(SharedPostgres.dataSource(database));
+        String tenant = "isp-a";
+        UUID poison = UUID.randomUUID();
+
+        try (ConfigurableApplicationContext application = start(database)) {
+            CommandGateway commands = application.getBean(CommandGateway.class);
+            QueryGateway queries = application.getBean(QueryGateway.class);
+            QuerySideProcessors processors = new QuerySideProcessors(application.getBean(EventProcessingConfiguration.class),
+                    application.getBean(EventStore.class), application.getBean(TransactionManager.class));
+            UUID pool = UUID.randomUUID();
+            commands.sendAndWait(new CreatePoolCommand(pool, tenant, "pool", Ipv6Prefix.parse("2001:db8::/48"), Set.of(56),
+                    56, Duration.ofDays(1), null));
+            storeWithoutTheCommandSide(application, jdbc, new PrefixAllocatedEvent(poison, tenant, "sub-poison", pool, null,
+                    Placement.BEST_FIT, null, Duration.ofDays(1), false, null, Instant.now()));
+            AllocationResult next = commands.sendAndWait(new AllocatePrefixCommand(UUID.randomUUID(), tenant, "sub-1", pool,
+                    null, null, false, null));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> queries.query(new FindDelegationQuery(tenant,
+                    next.delegationId()), ResponseTypes.optionalInstanceOf(DelegationView.class)).join().isPresent());
+            processors.awaitCaughtUp();
+            assertThat(deadLetters(jdbc)).containsExactlyInAnyOrder(
+                    Map.of("processing_group", Projections.DELEGATIONS, "sequence_identifier", poison.toString(),
+                            "cause_type", NullPointerException.class.getName(),
+                            "cause_message", "PrefixAllocatedEvent without a prefix"),
+                    Map.of("processing_group", Projections.ASSIGNMENT_HISTORY, "sequence_identifier", poison.toString(),
+                            "cause_type", NullPointerException.class.getName(),
+                            "cause_message", "PrefixAllocatedEvent without a prefix"));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM delegation_view WHERE delegation_id = ?", Long.class,
+                    poison)).isZero();
+
+            processors.replay(Projections.DELEGATIONS);
+            processors.awaitReplaysFinished();
+
+            assertThat(deadLetters(jdbc)).as("the replay met the event again and parked it once, not twice").hasSize(2);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM delegation_view WHERE tenant_id = ?", Long.class, tenant))
+                    .isOne();
+        }
+    }
+
+    /**
+     * Appends the event as the event store would, but straight into its table: the command side, which
+     * rejects such an event in the appending transaction, never sees it. An event from an older version, or
+     * one a faulty upcaster produced, reaches the projections the same way.
+     */
+    private static void storeWithoutTheCommandSide(ConfigurableApplicationContext application, JdbcTemplate jdbc,
+                                                   PrefixAllocatedEvent event) {
+        Serializer serializer = application.getBean("eventSerializer", Serializer.class);
+        SerializedObject<byte[]> payload = serializer.serialize(event, byte[].class);
+        SerializedObject<byte[]> metaData = serializer.serialize(MetaData.emptyInstance(), byte[].class);
+        jdbc.update("""
+                INSERT INTO domain_event_entry (global_index, event_identifier, meta_data, payload, payload_revision,
+                                                payload_type, time_stamp, aggregate_identifier, sequence_number, type)
+                VALUES (nextval('domain_event_entry_seq'), ?, ?, ?, ?, ?, ?, ?, 0, 'Delegation')""",
+                UUID.randomUUID().toString(), metaData.getData(), payload.getData(), payload.getType().getRevision(),
+                payload.getType().getName(), Instant.now().toString(), event.delegationId().toString());
+    }
+
+    private static List<Map<String, Object>> deadLetters(JdbcTemplate jdbc) {
+        return jdbc.queryForList("""
+                SELECT processing_group, sequence_identifier, cause_type, cause_message FROM dead_letter_entry
+                ORDER BY processing_group""");
+    }
+
+    private static ConfigurableApplicationContext start(String database) {
+        return new SpringApplicationBuilder(Ipv6LifecycleApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--spring.datasource.url=" + database, "--spring.datasource.username=" + SharedPostgres.USER,
+                        "--spring.datasource.password=");
+    }
+}

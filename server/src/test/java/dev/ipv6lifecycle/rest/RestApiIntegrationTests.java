@@ -1,0 +1,403 @@
+package dev.ipv6lifecycle.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ipv6lifecycle.server.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** Every endpoint of DESIGN.md §6 over real HTTP, with its documented answers and errors. */
+@IntegrationTest
+class RestApiIntegrationTests {
+
+    private static final String PROBLEM = "application/problem+json";
+
+    @LocalServerPort
+    int port;
+
+    private Http http;
+    /** A /40 of its own for each test, so tests of the shared tenant never collide. */
+    private String space;
+    private String subscriber;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        int unique = Math.floorMod(UUID.randomUUID().hashCode(), 0xffff);
+        space = String.format("2001:db8:%x::/48", unique);
+        subscriber = "sub-" + UUID.randomUUID();
+    }
+
+    @Test
+    void createsAPoolAndAnswersWithItsEmptyCapacity() {
+        Http.Answer created = createPool(space, "[56, 60, 64]", 56);
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode pool = created.json();
+        assertThat(pool.get("prefix").asString()).isEqualTo(space);
+        assertThat(pool.get("state").asString()).isEqualTo("ACTIVE");
+        assertThat(pool.get("quarantine").asString()).isEqualTo("PT24H");
+        assertThat(pool.get("staleAfter").asString()).isEqualTo("PT24H");
+        assertThat(pool.get("delegatedLengths").toString()).isEqualTo("[56,60,64]");
+        assertThat(pool.get("capacity").get("56").get("total").asLong()).isEqualTo(256);
+        assertThat(pool.get("capacity").get("56").get("free").asLong()).isEqualTo(256);
+        assertThat(pool.get("capacity").get("64").get("free").asLong()).isEqualTo(65536);
+        assertThat(pool.get("utilizationPercent").asDouble()).isZero();
+    }
+
+    @Test
+    void listsAndFindsPoolsWithExactCapacityOnceTheReadSideHasThem() {
+        String poolId = createPool(space, "[56, 64]", 56).json().get("id").asString();
+        allocate("{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \"" + poolId + "\", \"prefixLength\": 64}");
+
+        JsonNode pool = awaitJson("/api/v1/pools/" + poolId, node -> node.get("capacity").get("64").get("allocated").asLong() == 1);
+        assertThat(pool.get("capacity").get("64").get("free").asLong()).isEqualTo(65535);
+        assertThat(pool.get("capacity").get("56").get("free").asLong()).as("the /64 cuts one /56").isEqualTo(255);
+        JsonNode page = http.get("/api/v1/pools?page=0&size=500").json();
+        assertThat(page.get("page").asInt()).isZero();
+        assertThat(page.get("size").asInt()).isEqualTo(500);
+        assertThat(page.get("totalElements").asLong()).isPositive();
+        assertThat(page.get("content").toString()).contains(poolId);
+    }
+
+    @Test
+    void rejectsAnInvalidPoolListingEveryField() {
+        Http.Answer answer = http.post("/api/v1/pools", "{\"name\": \"\", \"prefix\": \"2001:db8::/32\", "
+                + "\"delegatedLengths\": [40], \"defaultLength\": 70}");
+
+        assertProblem(answer, 400);
+        List<String> fields = new ArrayList<>();
+        answer.json().get("errors").forEach(error -> fields.add(error.get("field").asString()));
+        assertThat(fields).contains("name", "defaultLength").anyMatch(field -> field.startsWith("delegatedLengths"));
+    }
+
+    @Test
+    void rejectsAMisalignedOrIpv4PrefixAsABadRequest() {
+        assertThat(assertProblem(http.post("/api/v1/pools", poolJson("2001:db8::1/32", "[56]", 56)), 400)
+                .get("detail").asString()).contains("host bits");
+        assertProblem(http.post("/api/v1/pools", poolJson("10.0.0.0/8", "[56]", 56)), 400);
+        assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": \"x\", \"prefix\": \"fe80::/64\"}"), 400);
+    }
+
+    @Test
+    void rejectsMalformedJsonUnknownFieldsAndWrongTypes() {
+        assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": "), 400);
+        assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": \"x\", \"colour\": \"red\"}"), 400);
+        assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": \"x\", \"prefixLength\": \"long\"}"), 400);
+        assertProblem(http.get("/api/v1/delegations/not-a-uuid"), 400);
+        assertProblem(http.get("/api/v1/delegations?state=SLEEPING"), 400);
+    }
+
+    @Test
+    void refusesAnOverlappingPoolWithAConflict() {
+        createPool(space, "[56]", 56);
+
+        assertThat(assertProblem(createPool(space.replace("/48", "/52"), "[56]", 56), 409).get("detail").asString())
+                .contains("overlaps the tenant's existing pool " + space);
+    }
+
+    @Test
+    void drainsUndrainsAndRetiresAPool() {
+        String poolId = createPool(space, "[56]", 56).json().get("id").asString();
+
+        assertThat(http.post("/api/v1/pools/" + poolId + "/drain", "{\"reason\": \"renumbering\"}").json()
+                .get("state").asString()).isEqualTo("DRAINING");
+        assertThat(http.post("/api/v1/pools/" + poolId + "/drain", null).status()).isEqualTo(200);
+        assertThat(http.post("/api/v1/pools/" + poolId + "/undrain", null).json().get("state").asString())
+                .isEqualTo("ACTIVE");
+        allocate("{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \"" + poolId + "\"}");
+        assertProblem(http.post("/api/v1/pools/" + poolId + "/retire", null), 409);
+    }
+
+    @Test
+    void retiresAnEmptyPool() {
+        String poolId = createPool(space, "[56]", 56).json().get("id").asString();
+
+        assertThat(http.post("/api/v1/pools/" + poolId + "/retire", null).json().get("state").asString())
+                .isEqualTo("RETIRED");
+        assertProblem(http.post("/api/v1/pools/" + poolId + "/drain", null), 409);
+    }
+
+    @Test
+    void answersAnUnknownPoolOrDelegationWithNotFound() {
+        UUID unknown = UUID.randomUUID();
+        assertProblem(http.get("/api/v1/pools/" + unknown), 404);
+        assertProblem(http.post("/api/v1/pools/" + unknown + "/drain", null), 404);
+        assertProblem(http.get("/api/v1/delegations/" + unknown), 404);
+        assertProblem(http.post("/api/v1/delegations/" + unknown + "/activate", null), 404);
+        assertProblem(http.get("/api/v1/delegations/" + unknown + "/history"), 404);
+    }
+
+    @Test
+    void allocatesAndAnswersWithTheCommittedDelegation() {
+        String poolId = createPool(space, "[56]", 56).json().get("id").asString();
+
+        Http.Answer answer = http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \""
+                + poolId + "\", \"nas\": {\"username\": \"alice\", \"nasIp\": \"192.0.2.10\", \"sessionId\": \"s1\"}}");
+
+        assertThat(answer.status()).isEqualTo(201);
+        JsonNode delegation = answer.json();
+        assertThat(delegation.get("state").asString()).isEqualTo("ALLOCATED");
+        assertThat(delegation.get("prefix").asString()).isEqualTo(space.replace("/48", "/56"));
+        assertThat(delegation.get("prefixLength").asInt()).isEqualTo(56);
+        assertThat(delegation.get("subscriberId").asString()).isEqualTo(subscriber);
+        assertThat(delegation.get("poolId").asString()).isEqualTo(poolId);
+        assertThat(Instant.parse(delegation.get("allocatedAt").asString())).isBefore(Instant.now().plusSeconds(1));
+        JsonNode read = awaitJson("/api/v1/delegations/" + delegation.get("id").asString(), node -> true);
+        assertThat(read.get("prefix").asString()).isEqualTo(delegation.get("prefix").asString());
+    }
+
+    @Test
+    void activatesAtOnceWhenAsked() {
+        createPool(space, "[56]", 56);
+
+        JsonNode delegation = allocate("{\"subscriberId\": \"" + subscriber + "\", \"activate\": true}");
+
+        assertThat(delegation.get("state").asString()).isEqualTo("ACTIVE");
+        assertThat(delegation.get("activatedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void walksTheLifecycleAndRepeatsIdempotently() {
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\"}").get("id").asString();
+
+        assertThat(transition(id, "activate").get("state").asString()).isEqualTo("ACTIVE");
+        assertThat(transition(id, "suspend").get("state").asString()).isEqualTo("SUSPENDED");
+        assertThat(transition(id, "suspend").get("state").asString()).isEqualTo("SUSPENDED");
+        assertThat(transition(id, "resume").get("state").asString()).isEqualTo("ACTIVE");
+        JsonNode revoking = http.post("/api/v1/delegations/" + id + "/revoke", "{\"reason\": \"contract ended\"}").json();
+        assertThat(revoking.get("state").asString()).isEqualTo("REVOKING");
+        assertThat(revoking.get("reason").asString()).isEqualTo("contract ended");
+        assertThat(transition(id, "revoke").get("state").asString()).isEqualTo("REVOKING");
+    }
+
+    @Test
+    void refusesAForbiddenTransitionNamingTheStateAndTheAllowedCommands() {
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\"}").get("id").asString();
+
+        JsonNode problem = assertProblem(http.post("/api/v1/delegations/" + id + "/suspend", null), 409);
+
+        assertThat(problem.get("currentState").asString()).isEqualTo("ALLOCATED");
+        assertThat(problem.get("allowedCommands").toString()).isEqualTo("[\"activate\",\"revoke\",\"fail\"]");
+    }
+
+    @Test
+    void answersAnExhaustedPoolWithAConflictNamingThePoolAndTheLength() {
+        String small = space.replace("/48", "/63");
+        String poolId = createPool(small, "[64]", 64).json().get("id").asString();
+        allocate("{\"subscriberId\": \"a-" + subscriber + "\", \"poolId\": \"" + poolId + "\"}");
+        allocate("{\"subscriberId\": \"b-" + subscriber + "\", \"poolId\": \"" + poolId + "\"}");
+
+        JsonNode problem = assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": \"c-" + subscriber
+                + "\", \"poolId\": \"" + poolId + "\"}"), 409);
+        assertThat(problem.get("detail").asString()).isEqualTo("pool " + poolId + " (" + small + ") has no free /64");
+    }
+
+    @Test
+    void listsDelegationsByEveryFilterWithPaging() {
+        String poolId = createPool(space, "[56, 64]", 56).json().get("id").asString();
+        String first = allocate(inPool(poolId, "")).get("id").asString();
+        allocate(inPool(poolId, ", \"prefixLength\": 64"));
+        transition(first, "activate");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/v1/delegations?subscriberId=" + subscriber)
+                .json().get("totalElements").asLong() == 2);
+        JsonNode active = http.get("/api/v1/delegations?subscriberId=" + subscriber + "&state=ACTIVE").json();
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/v1/delegations?subscriberId=" + subscriber
+                + "&state=ACTIVE").json().get("totalElements").asLong() == 1);
+        assertThat(http.get("/api/v1/delegations?poolId=" + poolId + "&size=1&page=1").json().get("content").size())
+                .isEqualTo(1);
+        assertThat(http.get("/api/v1/delegations?prefix=" + space.replace("/48", "/56")).json().get("totalElements")
+                .asLong()).isEqualTo(1);
+        assertThat(active.get("size").asInt()).isEqualTo(50);
+        assertProblem(http.get("/api/v1/delegations?size=100000"), 400);
+    }
+
+    @Test
+    void showsTheHistoryFromTheEventStoreWithTheActor() {
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\"}").get("id").asString();
+        transition(id, "activate");
+
+        JsonNode history = http.get("/api/v1/delegations/" + id + "/history").json();
+
+        assertThat(history.size()).isEqualTo(2);
+        assertThat(history.get(0).get("type").asString()).isEqualTo("PrefixAllocated");
+        assertThat(history.get(1).get("type").asString()).isEqualTo("PrefixActivated");
+        assertThat(history.get(1).get("actor").asString()).isEqualTo("anonymous");
+        assertThat(history.get(0).get("details").get("subscriberId").asString()).isEqualTo(subscriber);
+        assertThat(history.get(0).get("occurredAt").asString()).isNotBlank();
+    }
+
+    @Test
+    void showsASubscriberAsPendingUntilItHoldsADelegation() {
+        assertThat(http.get("/api/v1/subscribers/" + subscriber + "/ipv6").json().get("state").asString())
+                .isEqualTo("PENDING");
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\", \"activate\": true}").get("id").asString();
+
+        JsonNode status = awaitJson("/api/v1/subscribers/" + subscriber + "/ipv6",
+                node -> node.get("state").asString().equals("ACTIVE"));
+        assertThat(status.get("delegations").get(0).get("id").asString()).isEqualTo(id);
+    }
+
+    @Test
+    void attributesAnAddressToItsHolderAndAnswersNotFoundForNobody() {
+        String poolId = createPool(space, "[56]", 56).json().get("id").asString();
+        JsonNode delegation = allocate(inPool(poolId, ""));
+        String address = space.replace("::/48", ":1::42");
+        String at = Instant.now().plusSeconds(1).toString();
+
+        JsonNode who = awaitJson("/api/v1/attribution?address=" + address + "&at=" + at, node -> true);
+        assertThat(who.get("subscriberId").asString()).isEqualTo(subscriber);
+        assertThat(who.get("delegationId").asString()).isEqualTo(delegation.get("id").asString());
+        assertThat(who.get("prefix").asString()).isEqualTo(delegation.get("prefix").asString());
+        assertProblem(http.get("/api/v1/attribution?address=" + address + "&at=2000-01-01T00:00:00Z"), 404);
+        assertProblem(http.get("/api/v1/attribution?at=" + at), 400);
+        assertProblem(http.get("/api/v1/attribution?address=" + address + "&prefix=" + space + "&at=" + at), 400);
+        assertProblem(http.get("/api/v1/attribution?address=10.0.0.1&at=" + at), 400);
+    }
+
+    @Test
+    void exportsLifecycleEventsAsNdjson() {
+        Instant from = Instant.now().minusSeconds(1);
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\"}").get("id").asString();
+        Instant to = Instant.now().plusSeconds(1);
+
+        Http.Answer export = http.get("/api/v1/audit/events?from=" + from + "&to=" + to);
+
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.contentType()).startsWith("application/x-ndjson");
+        assertThat(export.body().lines().filter(line -> line.contains(id)))
+                .anySatisfy(line -> assertThat(line).contains("\"type\" : \"PrefixAllocated\"")
+                        .contains("\"actor\" : \"anonymous\""));
+        assertThat(http.get("/api/v1/audit/events?from=" + to + "&to=" + to.plusSeconds(60)).body()).doesNotContain(id);
+        assertProblem(http.get("/api/v1/audit/events?from=" + to + "&to=" + from), 400);
+    }
+
+    @Test
+    void countsDelegationsPerState() {
+        long before = http.get("/api/v1/stats").json().get("delegationsByState").get("SUSPENDED").asLong();
+        createPool(space, "[56]", 56);
+        String id = allocate("{\"subscriberId\": \"" + subscriber + "\", \"activate\": true}").get("id").asString();
+        transition(id, "suspend");
+
+        JsonNode stats = awaitJson("/api/v1/stats",
+                node -> node.get("delegationsByState").get("SUSPENDED").asLong() == before + 1);
+        assertThat(stats.get("delegationsByState").has("PENDING")).isFalse();
+        assertThat(stats.get("pools").toString()).contains("utilizationPercent");
+    }
+
+    @Test
+    void listsProjectionsAndReplaysOne() {
+        JsonNode projections = http.get("/api/v1/admin/projections").json();
+        assertThat(projections.size()).isPositive();
+        String name = projections.get(0).get("name").asString();
+
+        Http.Answer replay = http.post("/api/v1/admin/projections/" + name + "/replay", null);
+
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.json().get("name").asString()).isEqualTo(name);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode status = find(http.get("/api/v1/admin/projections").json(), name);
+            assertThat(status.get("replaying").asBoolean()).as(status.toString()).isFalse();
+            assertThat(status.get("progressPercent").asDouble()).as(status.toString()).isEqualTo(100.0);
+        });
+        assertProblem(http.post("/api/v1/admin/projections/no-such-projection/replay", null), 404);
+    }
+
+    @Test
+    void replaysTheFirstAnswerForARepeatedIdempotencyKeyAndRefusesAnotherBody() {
+        createPool(space, "[56]", 56);
+        String key = UUID.randomUUID().toString();
+        String body = "{\"subscriberId\": \"" + subscriber + "\"}";
+
+        Http.Answer first = http.post("/api/v1/delegations", body, key);
+        Http.Answer again = http.post("/api/v1/delegations", body, key);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertProblem(http.post("/api/v1/delegations", "{\"subscriberId\": \"other\"}", key), 422);
+    }
+
+    @Test
+    void servesAnOpenApi31DocumentWithExamplesAndSwaggerUi() {
+        JsonNode document = http.get("/v3/api-docs").json();
+
+        assertThat(document.get("openapi").asString()).startsWith("3.1");
+        for (String path : List.of("/api/v1/pools", "/api/v1/pools/{poolId}", "/api/v1/pools/{poolId}/drain",
+                "/api/v1/delegations", "/api/v1/delegations/{id}", "/api/v1/delegations/{id}/activate",
+                "/api/v1/delegations/{id}/history", "/api/v1/subscribers/{subscriberId}/ipv6", "/api/v1/attribution",
+                "/api/v1/audit/events", "/api/v1/stats", "/api/v1/admin/projections",
+                "/api/v1/admin/projections/{name}/replay")) {
+            assertThat(document.get("paths").has(path)).as(path).isTrue();
+        }
+        assertThat(document.get("paths").get("/api/v1/delegations").get("post").get("requestBody").toString())
+                .contains("examples").contains("sub-000123");
+        assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
+    }
+
+    private Http.Answer createPool(String prefix, String lengths, int defaultLength) {
+        return http.post("/api/v1/pools", poolJson(prefix, lengths, defaultLength));
+    }
+
+    /** A request in this test's own pool: the shared tenant's other pools belong to other tests. */
+    private String inPool(String poolId, String more) {
+        return "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \"" + poolId + "\"" + more + "}";
+    }
+
+    private static String poolJson(String prefix, String lengths, int defaultLength) {
+        return "{\"name\": \"pool " + prefix + "\", \"prefix\": \"" + prefix + "\", \"delegatedLengths\": " + lengths
+                + ", \"defaultLength\": " + defaultLength + ", \"quarantine\": \"PT24H\"}";
+    }
+
+    private JsonNode allocate(String body) {
+        Http.Answer answer = http.post("/api/v1/delegations", body);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return answer.json();
+    }
+
+    private JsonNode transition(String id, String command) {
+        Http.Answer answer = http.post("/api/v1/delegations/" + id + "/" + command, null);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json();
+    }
+
+    private JsonNode awaitJson(String path, java.util.function.Predicate<JsonNode> ready) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Http.Answer answer = http.get(path);
+            return answer.status() == 200 ? answer.json() : null;
+        }, node -> node != null && ready.test(node));
+    }
+
+    private static JsonNode assertProblem(Http.Answer answer, int status) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith(PROBLEM);
+        JsonNode problem = answer.json();
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("type").asString()).isNotBlank();
+        assertThat(problem.get("title").asString()).isNotBlank();
+        return problem;
+    }
+
+    private static JsonNode find(JsonNode list, String name) {
+        for (JsonNode node : list) {
+            if (node.get("name").asString().equals(name)) {
+                return node;
+            }
+        }
+        throw new AssertionError("no projection " + name + " in " + list);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ipv6lifecycle.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Real HTTP against the running service, and problem-details assertions on its answers. */
+final class Api {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client;
+    private final int port;
+
+    Api(int port) {
+        this(HttpClient.newHttpClient(), port);
+    }
+
+    Api(HttpClient client, int port) {
+        this.client = client;
+        this.port = port;
+    }
+
+    Answer get(String path) {
+        return send("GET", path, null, Map.of());
+    }
+
+    Answer post(String path, String json) {
+        return send("POST", path, json, Map.of("Content-Type", "application/json"));
+    }
+
+    Answer post(String path, String json, String idempotencyKey) {
+        return send("POST", path, json, Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
+    }
+
+    Answer send(String method, String path, String body, Map<String, String> headers) {
+        List<String> namesAndValues = new ArrayList<>();
+        headers.forEach((name, value) -> {
+            namesAndValues.add(name);
+            namesAndValues.add(value);
+        });
+        return send(method, path, body, namesAndValues);
+    }
+
+    /** Headers as name, value, name, value...: a name may repeat. */
+    Answer send(String method, String path, String body, List<String> headerNamesAndValues) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headerNamesAndValues.size(); i += 2) {
+            request.header(headerNamesAndValues.get(i), headerNamesAndValues.get(i + 1));
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(int status, Map<String, List<String>> headers, String body) {
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                    .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        /** Asserts an RFC 9457 answer with the given status and type, and returns its JSON. */
+        JsonNode assertProblem(int expectedStatus, String type) {
+            assertThat(status).as("status of %s", body).isEqualTo(expectedStatus);
+            assertThat(header("Content-Type")).as("content type of %s", body).isEqualTo("application/problem+json");
+            JsonNode problem = json();
+            assertThat(problem.path("type").asString()).as("type of %s", body)
+                    .isEqualTo("urn:ipv6-lifecycle:problem:" + type);
+            assertThat(problem.path("status").asInt()).isEqualTo(expectedStatus);
+            assertThat(problem.path("title").asString()).isNotBlank();
+            assertThat(problem.path("detail").asString()).isNotBlank();
+            return problem;
+        }
+    }
+}
