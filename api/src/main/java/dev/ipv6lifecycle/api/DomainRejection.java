@@ -1,10 +1,10 @@
 package dev.ipv6lifecycle.api;
 
 /**
- * A command refused by a business rule. Nothing was stored. {@link #kind()} tells a caller how to answer:
- * the REST layer maps it to a status code without knowing every subclass.
+ * A command or query refused by a business rule; nothing was stored. {@link #kind()} tells a caller how to
+ * answer, so the REST layer maps every refusal to a status code without knowing each cause.
  */
-public abstract class DomainRejection extends RuntimeException {
+public class DomainRejection extends RuntimeException {
 
     /** How the refusal should be reported. */
     public enum Kind {
@@ -16,9 +16,26 @@ public abstract class DomainRejection extends RuntimeException {
         CONFLICT
     }
 
-    protected DomainRejection(String message) {
+    private final Kind kind;
+
+    protected DomainRejection(Kind kind, String message) {
         super(message);
+        this.kind = kind;
     }
 
-    public abstract Kind kind();
+    public static DomainRejection invalid(String message) {
+        return new DomainRejection(Kind.INVALID, message);
+    }
+
+    public static DomainRejection notFound(String message) {
+        return new DomainRejection(Kind.NOT_FOUND, message);
+    }
+
+    public static DomainRejection conflict(String message) {
+        return new DomainRejection(Kind.CONFLICT, message);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.allocation;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
-import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
@@ -72,7 +72,7 @@ class AllocationIntegrationTests {
         }
 
         assertThatThrownBy(() -> allocate("one-too-many", pool, 60, null))
-                .isInstanceOf(AllocationRejectedException.class)
+                .isInstanceOf(DomainRejection.class)
                 .hasMessage("pool " + pool + " (2001:db8:1::/56) has no free /60");
     }
 
@@ -82,7 +82,7 @@ class AllocationIntegrationTests {
         commands.sendAndWait(new DrainPoolCommand(pool, tenant, "renumbering"));
 
         assertThatThrownBy(() -> allocate("sub-1", pool, null, null))
-                .isInstanceOf(AllocationRejectedException.class)
+                .isInstanceOf(DomainRejection.class)
                 .hasMessage("pool " + pool + " is DRAINING and takes no new allocations");
     }
 
@@ -92,7 +92,7 @@ class AllocationIntegrationTests {
         allocate("static-1", null, null, Ipv6Prefix.parse("2001:db8:3:100::/56"));
 
         assertThatThrownBy(() -> allocate("static-2", null, null, Ipv6Prefix.parse("2001:db8:3:1ff::/64")))
-                .isInstanceOf(AllocationRejectedException.class)
+                .isInstanceOf(DomainRejection.class)
                 .hasMessage("2001:db8:3:1ff::/64 is not free: it overlaps 2001:db8:3:100::/56, held by a live delegation");
     }
 

@@ -7,11 +7,6 @@ import java.util.UUID;
 public class DelegationNotFoundException extends DomainRejection {
 
     public DelegationNotFoundException(UUID delegationId) {
-        super("no delegation " + delegationId);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.NOT_FOUND;
+        super(Kind.NOT_FOUND, "no delegation " + delegationId);
     }
 }

@@ -12,7 +12,7 @@ public class LifecycleTransitionRejectedException extends DomainRejection {
 
     public LifecycleTransitionRejectedException(UUID delegationId, LifecycleCommand attempted,
                                                 LifecycleState currentState, List<LifecycleCommand> allowedCommands) {
-        super("cannot " + attempted.wireName() + " delegation " + delegationId + " in state " + currentState
+        super(Kind.CONFLICT, "cannot " + attempted.wireName() + " delegation " + delegationId + " in state " + currentState
                 + "; allowed: " + allowedCommands.stream().map(LifecycleCommand::wireName).toList());
         this.currentState = currentState;
         this.allowedCommands = List.copyOf(allowedCommands);
@@ -25,10 +25,5 @@ public class LifecycleTransitionRejectedException extends DomainRejection {
     /** The commands the delegation accepts in its current state, transitions and idempotent repeats alike. */
     public List<LifecycleCommand> allowedCommands() {
         return allowedCommands;
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
     }
 }

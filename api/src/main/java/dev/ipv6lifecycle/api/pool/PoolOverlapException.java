@@ -7,11 +7,6 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 public class PoolOverlapException extends DomainRejection {
 
     public PoolOverlapException(Ipv6Prefix requested, String existing) {
-        super(requested + " overlaps the tenant's existing pool " + existing);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.CONFLICT;
+        super(Kind.CONFLICT, requested + " overlaps the tenant's existing pool " + existing);
     }
 }

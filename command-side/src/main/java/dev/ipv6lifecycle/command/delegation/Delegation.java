@@ -25,6 +25,7 @@ import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
@@ -137,8 +138,9 @@ class Delegation {
         return given != null ? given : nas;
     }
 
+    /** Event times in microseconds: what PostgreSQL keeps, so every view of an event shows the same time. */
     private static Instant now() {
-        return GenericEventMessage.clock.instant();
+        return GenericEventMessage.clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     @EventSourcingHandler

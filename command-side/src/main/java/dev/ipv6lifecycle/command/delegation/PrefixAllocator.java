@@ -1,8 +1,8 @@
 package dev.ipv6lifecycle.command.delegation;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
-import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
 import dev.ipv6lifecycle.api.delegation.Placement;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -50,15 +50,15 @@ class PrefixAllocator {
 
     private static void validate(AllocatePrefixCommand command) {
         if (command.subscriberId() == null || command.subscriberId().isBlank()) {
-            throw AllocationRejectedException.invalid("subscriberId is required");
+            throw DomainRejection.invalid("subscriberId is required");
         }
         Integer length = command.prefixLength();
         if (length != null && (length < SHORTEST_DELEGATION || length > LONGEST_DELEGATION)) {
-            throw AllocationRejectedException.invalid("prefixLength " + length + " is outside "
+            throw DomainRejection.invalid("prefixLength " + length + " is outside "
                     + SHORTEST_DELEGATION + ".." + LONGEST_DELEGATION);
         }
         if (command.prefix() != null && length != null && command.prefix().length() != length) {
-            throw AllocationRejectedException.invalid("prefix " + command.prefix() + " is not a /" + length);
+            throw DomainRejection.invalid("prefix " + command.prefix() + " is not a /" + length);
         }
     }
 
@@ -68,7 +68,7 @@ class PrefixAllocator {
                 ? lockPool(command.tenantId(), command.poolId())
                 : poolContaining(command.tenantId(), wanted);
         if (!pool.prefix().contains(wanted) || pool.prefix().equals(wanted)) {
-            throw AllocationRejectedException.invalid(wanted + " is not inside pool " + pool.id() + " (" + pool.prefix() + ")");
+            throw DomainRejection.invalid(wanted + " is not inside pool " + pool.id() + " (" + pool.prefix() + ")");
         }
         pool.requireServes(wanted.length());
         pool.requireActive();
@@ -81,7 +81,7 @@ class PrefixAllocator {
             return pool.choice(wanted, Placement.QUARANTINE_RECLAIM, quarantinedForSubscriber.get());
         }
         if (ledger.lockFreeBlockContaining(pool.id(), wanted).isEmpty()) {
-            throw AllocationRejectedException.conflict(wanted + " is not free: " + holder(command.tenantId(), wanted));
+            throw DomainRejection.conflict(wanted + " is not free: " + holder(command.tenantId(), wanted));
         }
         return pool.choice(wanted, Placement.EXPLICIT, null);
     }
@@ -106,14 +106,14 @@ class PrefixAllocator {
                 return choice.get();
             }
             if (poolGiven) {
-                throw AllocationRejectedException.conflict("pool " + pool.id() + " (" + pool.prefix()
+                throw DomainRejection.conflict("pool " + pool.id() + " (" + pool.prefix()
                         + ") has no free /" + length);
             }
         }
         if (poolGiven) {
             throw new IllegalStateException("unreachable");
         }
-        throw AllocationRejectedException.conflict(command.prefixLength() != null
+        throw DomainRejection.conflict(command.prefixLength() != null
                 ? "no active pool of the tenant has a free /" + command.prefixLength()
                 : "no active pool of the tenant has a free prefix of its default length");
     }
@@ -158,7 +158,7 @@ class PrefixAllocator {
         // KEY SHARE: allocations do not block one another, but retiring the pool waits for them.
         return jdbc.query(PoolRow.SELECT + " WHERE pool_id = ? AND tenant_id = ? FOR KEY SHARE",
                         PoolRow::map, poolId, tenantId)
-                .stream().findFirst().orElseThrow(() -> AllocationRejectedException.unknownPool(poolId));
+                .stream().findFirst().orElseThrow(() -> DomainRejection.notFound("no pool " + poolId));
     }
 
     private List<PoolRow> tenantPools(String tenantId) {
@@ -169,7 +169,7 @@ class PrefixAllocator {
     private PoolRow poolContaining(String tenantId, Ipv6Prefix prefix) {
         return jdbc.query(PoolRow.SELECT + " WHERE tenant_id = ? AND prefix >>= ?::cidr FOR KEY SHARE",
                         PoolRow::map, tenantId, prefix.canonical())
-                .stream().findFirst().orElseThrow(() -> AllocationRejectedException.invalid(
+                .stream().findFirst().orElseThrow(() -> DomainRejection.invalid(
                         prefix + " is not inside any pool of the tenant"));
     }
 
@@ -197,14 +197,14 @@ class PrefixAllocator {
 
         void requireServes(int length) {
             if (!serves(length)) {
-                throw AllocationRejectedException.invalid("pool " + id + " serves /" + delegatedLengths
+                throw DomainRejection.invalid("pool " + id + " serves /" + delegatedLengths
                         .stream().map(String::valueOf).collect(Collectors.joining(", /")) + ", not /" + length);
             }
         }
 
         void requireActive() {
             if (!active()) {
-                throw AllocationRejectedException.conflict("pool " + id + " is " + state + " and takes no new allocations");
+                throw DomainRejection.conflict("pool " + id + " is " + state + " and takes no new allocations");
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.command.pool;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
@@ -7,7 +8,6 @@ import dev.ipv6lifecycle.api.pool.DrainPoolCommand;
 import dev.ipv6lifecycle.api.pool.PoolCreatedEvent;
 import dev.ipv6lifecycle.api.pool.PoolDrainedEvent;
 import dev.ipv6lifecycle.api.pool.PoolOverlapException;
-import dev.ipv6lifecycle.api.pool.PoolRejectedException;
 import dev.ipv6lifecycle.api.pool.PoolRetiredEvent;
 import dev.ipv6lifecycle.api.pool.PoolState;
 import dev.ipv6lifecycle.api.pool.PoolUndrainedEvent;
@@ -15,6 +15,7 @@ import dev.ipv6lifecycle.api.pool.RetirePoolCommand;
 import dev.ipv6lifecycle.api.pool.UndrainPoolCommand;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -50,10 +51,10 @@ class Pool {
         Duration quarantine = command.quarantine() != null ? command.quarantine() : DEFAULT_QUARANTINE;
         Duration staleAfter = command.staleAfter() != null ? command.staleAfter() : DEFAULT_STALE_AFTER;
         if (quarantine.isNegative()) {
-            throw PoolRejectedException.invalid("quarantine must not be negative");
+            throw DomainRejection.invalid("quarantine must not be negative");
         }
         if (staleAfter.isNegative() || staleAfter.isZero()) {
-            throw PoolRejectedException.invalid("staleAfter must be positive");
+            throw DomainRejection.invalid("staleAfter must be positive");
         }
         registry.overlapping(command.tenantId(), command.prefix()).ifPresent(existing -> {
             throw new PoolOverlapException(command.prefix(), existing);
@@ -64,30 +65,30 @@ class Pool {
 
     private static List<Integer> validLengths(CreatePoolCommand command) {
         if (command.tenantId() == null || command.tenantId().isBlank()) {
-            throw PoolRejectedException.invalid("tenantId is required");
+            throw DomainRejection.invalid("tenantId is required");
         }
         if (command.name() == null || command.name().isBlank()) {
-            throw PoolRejectedException.invalid("name is required");
+            throw DomainRejection.invalid("name is required");
         }
         if (command.prefix() == null) {
-            throw PoolRejectedException.invalid("prefix is required");
+            throw DomainRejection.invalid("prefix is required");
         }
         if (command.delegatedLengths() == null || command.delegatedLengths().isEmpty()) {
-            throw PoolRejectedException.invalid("delegatedLengths must name at least one length");
+            throw DomainRejection.invalid("delegatedLengths must name at least one length");
         }
         List<Integer> lengths = command.delegatedLengths().stream().sorted().toList();
         for (int length : lengths) {
             if (length < SHORTEST_DELEGATION || length > LONGEST_DELEGATION) {
-                throw PoolRejectedException.invalid("delegated length /" + length + " is outside /"
+                throw DomainRejection.invalid("delegated length /" + length + " is outside /"
                         + SHORTEST_DELEGATION + "../" + LONGEST_DELEGATION);
             }
             if (length <= command.prefix().length()) {
-                throw PoolRejectedException.invalid("delegated length /" + length + " does not fit in the pool "
+                throw DomainRejection.invalid("delegated length /" + length + " does not fit in the pool "
                         + command.prefix() + "; it must be longer than /" + command.prefix().length());
             }
         }
         if (!lengths.contains(command.defaultLength())) {
-            throw PoolRejectedException.invalid("defaultLength /" + command.defaultLength()
+            throw DomainRejection.invalid("defaultLength /" + command.defaultLength()
                     + " is not one of the delegated lengths " + lengths);
         }
         return lengths;
@@ -119,7 +120,7 @@ class Pool {
         }
         long held = registry.lockAndCountHeld(poolId);
         if (held > 0) {
-            throw PoolRejectedException.conflict("pool " + poolId + " still holds " + held
+            throw DomainRejection.conflict("pool " + poolId + " still holds " + held
                     + " live or quarantined prefixes; drain it and wait until it is empty");
         }
         apply(new PoolRetiredEvent(poolId, tenantId, command.reason(), now()));
@@ -127,18 +128,19 @@ class Pool {
 
     private void requireTenant(String callerTenant) {
         if (!tenantId.equals(callerTenant)) {
-            throw PoolRejectedException.unknown(poolId);
+            throw DomainRejection.notFound("no pool " + poolId);
         }
     }
 
     private void requireNotRetired(String action) {
         if (state == PoolState.RETIRED) {
-            throw PoolRejectedException.conflict("cannot " + action + " pool " + poolId + ": it is RETIRED");
+            throw DomainRejection.conflict("cannot " + action + " pool " + poolId + ": it is RETIRED");
         }
     }
 
+    /** Event times in microseconds: what PostgreSQL keeps, so every view of an event shows the same time. */
     private static Instant now() {
-        return GenericEventMessage.clock.instant();
+        return GenericEventMessage.clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     @EventSourcingHandler

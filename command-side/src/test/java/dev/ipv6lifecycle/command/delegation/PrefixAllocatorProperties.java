@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
-import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
 import dev.ipv6lifecycle.api.delegation.Placement;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
@@ -137,7 +136,7 @@ class PrefixAllocatorProperties {
             } else {
                 assertThat(before.get(length)).as("capacity before a successful /%d", length).isPositive();
             }
-        } catch (AllocationRejectedException rejected) {
+        } catch (DomainRejection rejected) {
             assertThat(rejected.kind()).isEqualTo(DomainRejection.Kind.CONFLICT);
             if (explicit == null) {
                 assertThat(before.get(length)).as("capacity when told there is no free /%d", length).isZero();

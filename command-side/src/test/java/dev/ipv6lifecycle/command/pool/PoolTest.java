@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.command.pool;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.hasProperty;
 import static org.hamcrest.Matchers.instanceOf;
@@ -11,7 +12,6 @@ import dev.ipv6lifecycle.api.pool.DrainPoolCommand;
 import dev.ipv6lifecycle.api.pool.PoolCreatedEvent;
 import dev.ipv6lifecycle.api.pool.PoolDrainedEvent;
 import dev.ipv6lifecycle.api.pool.PoolOverlapException;
-import dev.ipv6lifecycle.api.pool.PoolRejectedException;
 import dev.ipv6lifecycle.api.pool.PoolRetiredEvent;
 import dev.ipv6lifecycle.api.pool.PoolUndrainedEvent;
 import dev.ipv6lifecycle.api.pool.RetirePoolCommand;
@@ -19,6 +19,7 @@ import dev.ipv6lifecycle.api.pool.UndrainPoolCommand;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +34,11 @@ class PoolTest {
     private static final String TENANT = "isp-a";
     private static final Ipv6Prefix SPACE = Ipv6Prefix.parse("2001:db8::/32");
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** The fixture's frozen clock, at the precision events carry. */
+    private Instant now() {
+        return fixture.currentTime().truncatedTo(ChronoUnit.MICROS);
+    }
 
     private AggregateTestFixture<Pool> fixture;
     private JdbcTemplate jdbc;
@@ -51,7 +57,7 @@ class PoolTest {
         fixture.givenNoPriorActivity()
                 .when(new CreatePoolCommand(ID, TENANT, " residential ", SPACE, Set.of(64, 56, 48), 56, null, null))
                 .expectEvents(new PoolCreatedEvent(ID, TENANT, "residential", SPACE, List.of(48, 56, 64), 56,
-                        Duration.ofDays(1), Duration.ofHours(24), fixture.currentTime()));
+                        Duration.ofDays(1), Duration.ofHours(24), now()));
     }
 
     @Test
@@ -95,7 +101,7 @@ class PoolTest {
     void drainsOnceAndIgnoresARepeatedDrain() {
         fixture.given(created(ID, TENANT, "2001:db8::/32"))
                 .when(new DrainPoolCommand(ID, TENANT, "migrating"))
-                .expectEvents(new PoolDrainedEvent(ID, TENANT, "migrating", fixture.currentTime()));
+                .expectEvents(new PoolDrainedEvent(ID, TENANT, "migrating", now()));
         fixture.given(created(ID, TENANT, "2001:db8::/32"), new PoolDrainedEvent(ID, TENANT, null, T0))
                 .when(new DrainPoolCommand(ID, TENANT, null))
                 .expectSuccessfulHandlerExecution()
@@ -106,7 +112,7 @@ class PoolTest {
     void undrainsADrainingPool() {
         fixture.given(created(ID, TENANT, "2001:db8::/32"), new PoolDrainedEvent(ID, TENANT, null, T0))
                 .when(new UndrainPoolCommand(ID, TENANT, null))
-                .expectEvents(new PoolUndrainedEvent(ID, TENANT, null, fixture.currentTime()));
+                .expectEvents(new PoolUndrainedEvent(ID, TENANT, null, now()));
     }
 
     @Test
@@ -116,7 +122,7 @@ class PoolTest {
 
         fixture.given(created)
                 .when(new RetirePoolCommand(ID, TENANT, "returned to the RIR"))
-                .expectEvents(new PoolRetiredEvent(ID, TENANT, "returned to the RIR", fixture.currentTime()));
+                .expectEvents(new PoolRetiredEvent(ID, TENANT, "returned to the RIR", now()));
     }
 
     @Test
@@ -129,7 +135,7 @@ class PoolTest {
         fixture.given(created)
                 .when(new RetirePoolCommand(ID, TENANT, null))
                 .expectNoEvents()
-                .expectException(allOf(instanceOf(PoolRejectedException.class), hasProperty("message",
+                .expectException(allOf(instanceOf(DomainRejection.class), hasProperty("message",
                         is("pool " + ID + " still holds 1 live or quarantined prefixes; drain it and wait until it is empty"))));
     }
 
@@ -137,7 +143,7 @@ class PoolTest {
     void refusesToDrainARetiredPool() {
         fixture.given(created(ID, TENANT, "2001:db8::/32"), new PoolRetiredEvent(ID, TENANT, null, T0))
                 .when(new DrainPoolCommand(ID, TENANT, null))
-                .expectException(PoolRejectedException.class);
+                .expectException(DomainRejection.class);
     }
 
     @Test
@@ -145,14 +151,14 @@ class PoolTest {
         fixture.given(created(ID, TENANT, "2001:db8::/32"))
                 .when(new DrainPoolCommand(ID, "isp-b", null))
                 .expectNoEvents()
-                .expectException(allOf(instanceOf(PoolRejectedException.class), hasProperty("message", is("no pool " + ID))));
+                .expectException(allOf(instanceOf(DomainRejection.class), hasProperty("message", is("no pool " + ID))));
     }
 
     private void expectInvalid(CreatePoolCommand command, String message) {
         fixture.givenNoPriorActivity()
                 .when(command)
                 .expectNoEvents()
-                .expectException(allOf(instanceOf(PoolRejectedException.class), hasProperty("message", is(message))));
+                .expectException(allOf(instanceOf(DomainRejection.class), hasProperty("message", is(message))));
     }
 
     private static PoolCreatedEvent created(UUID id, String tenant, String prefix) {

@@ -34,7 +34,7 @@ class ProjectionProcessors {
     ProjectionStatus replay(String name) {
         StreamingEventProcessor processor = replayable().get(name);
         if (processor == null) {
-            throw new UnknownProjectionException(name, replayable().keySet());
+            throw DomainRejection.notFound("no projection " + name + "; projections: " + Projections.ALL);
         }
         // Tokens can only be reset while no thread of any node holds them.
         processor.shutDown();
@@ -65,18 +65,5 @@ class ProjectionProcessors {
     private long head() {
         Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
         return head == null ? 0 : head;
-    }
-
-    /** A replay asked for a processor that does not exist or cannot be replayed. */
-    static class UnknownProjectionException extends DomainRejection {
-
-        UnknownProjectionException(String name, Collection<String> known) {
-            super("no projection " + name + "; projections: " + known.stream().sorted().toList());
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.NOT_FOUND;
-        }
     }
 }

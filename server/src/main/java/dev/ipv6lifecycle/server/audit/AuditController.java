@@ -1,11 +1,11 @@
 package dev.ipv6lifecycle.server.audit;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.audit.Attribution;
 import dev.ipv6lifecycle.api.audit.AttributionQuery;
 import dev.ipv6lifecycle.api.audit.Stats;
 import dev.ipv6lifecycle.api.audit.StatsQuery;
-import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
 import dev.ipv6lifecycle.server.web.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -44,7 +44,7 @@ class AuditController {
             @Parameter(example = "2001:db8:12:3400::/56") @RequestParam(required = false) Ipv6Prefix prefix,
             @Parameter(example = "2026-03-14T10:00:00Z") @RequestParam Instant at) {
         if ((address == null) == (prefix == null)) {
-            throw AllocationRejectedException.invalid("give exactly one of address and prefix");
+            throw DomainRejection.invalid("give exactly one of address and prefix");
         }
         Ipv6Prefix subject = prefix != null ? prefix : Ipv6Prefix.parse(address.strip() + "/128");
         return queries.query(new AttributionQuery(caller.tenantId(), subject, at),
@@ -59,7 +59,7 @@ class AuditController {
             @Parameter(example = "2026-01-01T00:00:00Z") @RequestParam Instant from,
             @Parameter(example = "2027-01-01T00:00:00Z") @RequestParam Instant to) {
         if (!from.isBefore(to)) {
-            throw AllocationRejectedException.invalid("from must be before to");
+            throw DomainRejection.invalid("from must be before to");
         }
         String tenantId = caller.tenantId();
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson"))

@@ -8,11 +8,6 @@ import java.time.Instant;
 class NobodyHeldItException extends DomainRejection {
 
     NobodyHeldItException(Ipv6Prefix subject, Instant at) {
-        super("no delegation held " + subject + " at " + at);
-    }
-
-    @Override
-    public Kind kind() {
-        return Kind.NOT_FOUND;
+        super(Kind.NOT_FOUND, "no delegation held " + subject + " at " + at);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.server.pool;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
 import dev.ipv6lifecycle.api.pool.DrainPoolCommand;
@@ -8,7 +9,6 @@ import dev.ipv6lifecycle.api.pool.LengthCapacity;
 import dev.ipv6lifecycle.api.pool.ListPoolsQuery;
 import dev.ipv6lifecycle.api.pool.PoolCreatedEvent;
 import dev.ipv6lifecycle.api.pool.PoolDrainedEvent;
-import dev.ipv6lifecycle.api.pool.PoolRejectedException;
 import dev.ipv6lifecycle.api.pool.PoolRetiredEvent;
 import dev.ipv6lifecycle.api.pool.PoolState;
 import dev.ipv6lifecycle.api.pool.PoolUndrainedEvent;
@@ -90,7 +90,7 @@ class PoolController {
     @Operation(summary = "One pool", description = "With capacity per length: total, allocated, quarantined and "
             + "exactly how many more fit. Read from the read side.")
     PoolView get(@PathVariable UUID poolId) {
-        return query(poolId).orElseThrow(() -> PoolRejectedException.unknown(poolId));
+        return query(poolId).orElseThrow(() -> DomainRejection.notFound("no pool " + poolId));
     }
 
     @PostMapping("/{poolId}/drain")
@@ -125,7 +125,7 @@ class PoolController {
         List<? extends DomainEventMessage<?>> events = eventStore.readEvents(poolId.toString()).asStream().toList();
         if (events.isEmpty() || !(events.get(0).getPayload() instanceof PoolCreatedEvent created)
                 || !created.tenantId().equals(caller.tenantId())) {
-            throw PoolRejectedException.unknown(poolId);
+            throw DomainRejection.notFound("no pool " + poolId);
         }
         PoolState state = PoolState.ACTIVE;
         for (DomainEventMessage<?> event : events) {

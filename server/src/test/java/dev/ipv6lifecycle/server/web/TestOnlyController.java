@@ -1,9 +1,9 @@
 package dev.ipv6lifecycle.server.web;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import io.swagger.v3.oas.annotations.Hidden;
 import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
-import dev.ipv6lifecycle.api.delegation.AllocationRejectedException;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
@@ -82,10 +82,10 @@ class TestOnlyController {
     @PostMapping("/problems/rejection/{kind}")
     void rejection(@PathVariable String kind) {
         switch (kind) {
-            case "invalid" -> throw AllocationRejectedException.invalid("prefixLength 40 is not one of the pool's "
+            case "invalid" -> throw DomainRejection.invalid("prefixLength 40 is not one of the pool's "
                     + "delegated lengths [48, 56]");
             case "not-found" -> throw new DelegationNotFoundException(DELEGATION);
-            case "exhausted" -> throw AllocationRejectedException.conflict("pool residential has no free /56 left");
+            case "exhausted" -> throw DomainRejection.conflict("pool residential has no free /56 left");
             default -> throw new IllegalArgumentException(kind);
         }
     }
@@ -199,7 +199,7 @@ class TestOnlyController {
             throw new IllegalStateException("the first attempt fails");
         }
         if (thing.note() != null && thing.note().startsWith("conflict")) {
-            throw AllocationRejectedException.conflict("pool residential has no free /56 left");
+            throw DomainRejection.conflict("pool residential has no free /56 left");
         }
         return ResponseEntity.created(URI.create("/api/v1/test-only/idempotency/things/" + thing.name()))
                 .body(new Thing(thing.name(), "invocation " + invocation));
