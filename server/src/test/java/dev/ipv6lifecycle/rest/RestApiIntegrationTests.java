@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.server.web.Api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,14 +24,14 @@ class RestApiIntegrationTests {
     @LocalServerPort
     int port;
 
-    private Http http;
+    private Api http;
     /** A /40 of its own for each test, so tests of the shared tenant never collide. */
     private String space;
     private String subscriber;
 
     @BeforeEach
     void setUp() {
-        http = new Http(port);
+        http = new Api(port);
         int unique = Math.floorMod(UUID.randomUUID().hashCode(), 0xffff);
         space = String.format("2001:db8:%x::/48", unique);
         subscriber = "sub-" + UUID.randomUUID();
@@ -38,7 +39,7 @@ class RestApiIntegrationTests {
 
     @Test
     void createsAPoolAndAnswersWithItsEmptyCapacity() {
-        Http.Answer created = createPool(space, "[56, 60, 64]", 56);
+        Api.Answer created = createPool(space, "[56, 60, 64]", 56);
 
         assertThat(created.status()).isEqualTo(201);
         JsonNode pool = created.json();
@@ -70,7 +71,7 @@ class RestApiIntegrationTests {
 
     @Test
     void rejectsAnInvalidPoolListingEveryField() {
-        Http.Answer answer = http.post("/api/v1/pools", "{\"name\": \"\", \"prefix\": \"2001:db8::/32\", "
+        Api.Answer answer = http.post("/api/v1/pools", "{\"name\": \"\", \"prefix\": \"2001:db8::/32\", "
                 + "\"delegatedLengths\": [40], \"defaultLength\": 70}");
 
         assertProblem(answer, 400);
@@ -140,7 +141,7 @@ class RestApiIntegrationTests {
     void allocatesAndAnswersWithTheCommittedDelegation() {
         String poolId = createPool(space, "[56]", 56).json().get("id").asString();
 
-        Http.Answer answer = http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \""
+        Api.Answer answer = http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \""
                 + poolId + "\", \"nas\": {\"username\": \"alice\", \"nasIp\": \"192.0.2.10\", \"sessionId\": \"s1\"}}");
 
         assertThat(answer.status()).isEqualTo(201);
@@ -275,10 +276,10 @@ class RestApiIntegrationTests {
         String id = allocate("{\"subscriberId\": \"" + subscriber + "\"}").get("id").asString();
         Instant to = Instant.now().plusSeconds(1);
 
-        Http.Answer export = http.get("/api/v1/audit/events?from=" + from + "&to=" + to);
+        Api.Answer export = http.get("/api/v1/audit/events?from=" + from + "&to=" + to);
 
         assertThat(export.status()).isEqualTo(200);
-        assertThat(export.contentType()).startsWith("application/x-ndjson");
+        assertThat(export.header("Content-Type")).startsWith("application/x-ndjson");
         assertThat(export.body().lines().filter(line -> line.contains(id)))
                 .anySatisfy(line -> assertThat(line).contains("\"type\" : \"PrefixAllocated\"")
                         .contains("\"actor\" : \"anonymous\""));
@@ -305,7 +306,7 @@ class RestApiIntegrationTests {
         assertThat(projections.size()).isPositive();
         String name = projections.get(0).get("name").asString();
 
-        Http.Answer replay = http.post("/api/v1/admin/projections/" + name + "/replay", null);
+        Api.Answer replay = http.post("/api/v1/admin/projections/" + name + "/replay", null);
 
         assertThat(replay.status()).isEqualTo(202);
         assertThat(replay.json().get("name").asString()).isEqualTo(name);
@@ -323,8 +324,8 @@ class RestApiIntegrationTests {
         String key = UUID.randomUUID().toString();
         String body = "{\"subscriberId\": \"" + subscriber + "\"}";
 
-        Http.Answer first = http.post("/api/v1/delegations", body, key);
-        Http.Answer again = http.post("/api/v1/delegations", body, key);
+        Api.Answer first = http.post("/api/v1/delegations", body, key);
+        Api.Answer again = http.post("/api/v1/delegations", body, key);
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(201);
@@ -349,7 +350,7 @@ class RestApiIntegrationTests {
         assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
 
-    private Http.Answer createPool(String prefix, String lengths, int defaultLength) {
+    private Api.Answer createPool(String prefix, String lengths, int defaultLength) {
         return http.post("/api/v1/pools", poolJson(prefix, lengths, defaultLength));
     }
 
@@ -364,27 +365,27 @@ class RestApiIntegrationTests {
     }
 
     private JsonNode allocate(String body) {
-        Http.Answer answer = http.post("/api/v1/delegations", body);
+        Api.Answer answer = http.post("/api/v1/delegations", body);
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         return answer.json();
     }
 
     private JsonNode transition(String id, String command) {
-        Http.Answer answer = http.post("/api/v1/delegations/" + id + "/" + command, null);
+        Api.Answer answer = http.post("/api/v1/delegations/" + id + "/" + command, null);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer.json();
     }
 
     private JsonNode awaitJson(String path, java.util.function.Predicate<JsonNode> ready) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> {
-            Http.Answer answer = http.get(path);
+            Api.Answer answer = http.get(path);
             return answer.status() == 200 ? answer.json() : null;
         }, node -> node != null && ready.test(node));
     }
 
-    private static JsonNode assertProblem(Http.Answer answer, int status) {
+    private static JsonNode assertProblem(Api.Answer answer, int status) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.contentType()).startsWith(PROBLEM);
+        assertThat(answer.header("Content-Type")).startsWith(PROBLEM);
         JsonNode problem = answer.json();
         assertThat(problem.get("status").asInt()).isEqualTo(status);
         assertThat(problem.get("type").asString()).isNotBlank();

@@ -15,35 +15,35 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Real HTTP against the running service, and problem-details assertions on its answers. */
-final class Api {
+public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client;
     private final int port;
 
-    Api(int port) {
+    public Api(int port) {
         this(HttpClient.newHttpClient(), port);
     }
 
-    Api(HttpClient client, int port) {
+    public Api(HttpClient client, int port) {
         this.client = client;
         this.port = port;
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send("GET", path, null, Map.of());
     }
 
-    Answer post(String path, String json) {
+    public Answer post(String path, String json) {
         return send("POST", path, json, Map.of("Content-Type", "application/json"));
     }
 
-    Answer post(String path, String json, String idempotencyKey) {
+    public Answer post(String path, String json, String idempotencyKey) {
         return send("POST", path, json, Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
     }
 
-    Answer send(String method, String path, String body, Map<String, String> headers) {
+    public Answer send(String method, String path, String body, Map<String, String> headers) {
         List<String> namesAndValues = new ArrayList<>();
         headers.forEach((name, value) -> {
             namesAndValues.add(name);
@@ -53,7 +53,7 @@ final class Api {
     }
 
     /** Headers as name, value, name, value...: a name may repeat. */
-    Answer send(String method, String path, String body, List<String> headerNamesAndValues) {
+    public Answer send(String method, String path, String body, List<String> headerNamesAndValues) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -72,19 +72,19 @@ final class Api {
         }
     }
 
-    record Answer(int status, Map<String, List<String>> headers, String body) {
+    public record Answer(int status, Map<String, List<String>> headers, String body) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
                     .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
         /** Asserts an RFC 9457 answer with the given status and type, and returns its JSON. */
-        JsonNode assertProblem(int expectedStatus, String type) {
+        public JsonNode assertProblem(int expectedStatus, String type) {
             assertThat(status).as("status of %s", body).isEqualTo(expectedStatus);
             assertThat(header("Content-Type")).as("content type of %s", body).isEqualTo("application/problem+json");
             JsonNode problem = json();
