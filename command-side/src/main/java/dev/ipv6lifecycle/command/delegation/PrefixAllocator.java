@@ -87,35 +87,36 @@ class PrefixAllocator {
     }
 
     private Choice chooseAutomatic(AllocatePrefixCommand command) {
-        boolean poolGiven = command.poolId() != null;
-        List<PoolRow> pools = poolGiven
-                ? List.of(lockPool(command.tenantId(), command.poolId()))
-                : tenantPools(command.tenantId());
-        for (PoolRow pool : pools) {
-            int length = command.prefixLength() != null ? command.prefixLength() : pool.defaultLength();
-            if (poolGiven) {
-                pool.requireServes(length);
-                pool.requireActive();
-            } else if (!pool.serves(length) || !pool.active()) {
-                continue;
-            }
-            Optional<Choice> choice = reclaimQuarantined(pool, command.subscriberId(), length)
-                    .or(() -> previousPrefix(pool, command.subscriberId(), length))
-                    .or(() -> bestFit(pool, length));
-            if (choice.isPresent()) {
-                return choice.get();
-            }
-            if (poolGiven) {
-                throw DomainRejection.conflict("pool " + pool.id() + " (" + pool.prefix()
-                        + ") has no free /" + length);
-            }
+        if (command.poolId() != null) {
+            PoolRow pool = lockPool(command.tenantId(), command.poolId());
+            int length = lengthIn(pool, command);
+            pool.requireServes(length);
+            pool.requireActive();
+            return chooseIn(pool, command.subscriberId(), length).orElseThrow(() -> DomainRejection.conflict(
+                    "pool " + pool.id() + " (" + pool.prefix() + ") has no free /" + length));
         }
-        if (poolGiven) {
-            throw new IllegalStateException("unreachable");
+        for (PoolRow pool : tenantPools(command.tenantId())) {
+            int length = lengthIn(pool, command);
+            if (pool.serves(length) && pool.active()) {
+                Optional<Choice> choice = chooseIn(pool, command.subscriberId(), length);
+                if (choice.isPresent()) {
+                    return choice.get();
+                }
+            }
         }
         throw DomainRejection.conflict(command.prefixLength() != null
                 ? "no active pool of the tenant has a free /" + command.prefixLength()
                 : "no active pool of the tenant has a free prefix of its default length");
+    }
+
+    private static int lengthIn(PoolRow pool, AllocatePrefixCommand command) {
+        return command.prefixLength() != null ? command.prefixLength() : pool.defaultLength();
+    }
+
+    private Optional<Choice> chooseIn(PoolRow pool, String subscriberId, int length) {
+        return reclaimQuarantined(pool, subscriberId, length)
+                .or(() -> previousPrefix(pool, subscriberId, length))
+                .or(() -> bestFit(pool, length));
     }
 
     private Optional<Choice> reclaimQuarantined(PoolRow pool, String subscriberId, int length) {
