@@ -1,0 +1,151 @@
+package dev.ipv6lifecycle.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.server.web.Api;
+import dev.ipv6lifecycle.server.web.Caller;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The monitoring as code of {@code grafana/} against the running service: a real Prometheus scrapes it on
+ * loopback after a workload across every lifecycle state, and evaluates every dashboard query and every
+ * alert expression through its HTTP API. promtool checks a scrape and runs the alerts' unit tests.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrometheusIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CommandGateway commands;
+
+    private Api http;
+    private String pool;
+    private final Path repository = MonitoringFiles.repositoryRoot();
+
+    @BeforeAll
+    void runTheWorkload() {
+        http = new Api(port);
+        pool = Workload.run(http, commands);
+    }
+
+    @Test
+    void exportsEveryMetricOfTheDesignWithItsTypeAndLabels() throws Exception {
+        String scrape = scrape();
+        // Kept for whoever reads a failure: what the service exported.
+        Files.writeString(Path.of("target/metrics-scrape.txt"), scrape);
+
+        assertThat(scrape).contains("# TYPE ipv6_prefix_leak_total counter",
+                "# TYPE ipv6_lifecycle_operations_total counter",
+                "# TYPE ipv6_lifecycle_operation_duration_seconds histogram",
+                "# TYPE ipv6_lifecycle_transitions_total counter",
+                "# TYPE ipv6_lifecycle_sweep_last_success_timestamp_seconds gauge",
+                "# TYPE ipv6_network_notifications_total counter");
+        assertThat(scrape).contains(
+                "ipv6_lifecycle_operations_total{operation=\"allocate\",outcome=\"success\",tenant=\"default\"}",
+                "ipv6_lifecycle_operations_total{operation=\"suspend\",outcome=\"rejected\",tenant=\"default\"}",
+                "ipv6_lifecycle_operation_duration_seconds_bucket{operation=\"allocate\",le=",
+                "ipv6_lifecycle_transitions_total{from=\"SUSPENDED\",to=\"ACTIVE\"}",
+                "ipv6_lifecycle_transitions_total{from=\"ACTIVE\",to=\"REVOKING\"}",
+                "ipv6_lifecycle_transitions_total{from=\"ALLOCATED\",to=\"REVOKING\"}",
+                "ipv6_lifecycle_transitions_total{from=\"REVOKING\",to=\"REVOKED\"}",
+                "ipv6_lifecycle_transitions_total{from=\"ALLOCATED\",to=\"FAILED\"}",
+                "ipv6_prefix_leak_total{tenant=\"default\"} 0.0");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape()).contains(
+                "# TYPE ipv6_lifecycle_prefixes gauge",
+                "# TYPE ipv6_pool_utilization_percent gauge",
+                "# TYPE ipv6_pool_free_prefixes gauge",
+                "ipv6_lifecycle_prefixes{pool=\"" + pool + "\",state=\"REVOKING\",tenant=\"default\"} 2.0",
+                "ipv6_pool_free_prefixes{length=\"64\",pool=\"" + pool + "\",tenant=\"default\"}",
+                "ipv6_pool_utilization_percent{pool=\"" + pool + "\",tenant=\"default\"}"));
+        // Axon's own, through axon-micrometer with dimensional names (in snake_case, see PrometheusNamingConfiguration).
+        assertThat(scrape()).contains("command_bus_success_duration_seconds_count{payload_type=\"AllocatePrefixCommand\"}",
+                "event_processor_latency{processor_name=\"delegations\"}");
+    }
+
+    @Test
+    void promtoolFindsNoProblemInAScrape(@TempDir Path directory) throws Exception {
+        Path scrape = directory.resolve("scrape.txt");
+        Files.writeString(scrape, scrape());
+
+        PrometheusProcess.Result check = PrometheusProcess.run(directory, scrape,
+                List.of(PrometheusProcess.PROMTOOL.toString(), "check", "metrics"));
+
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).isBlank();
+    }
+
+    @Test
+    void promtoolPassesTheAlertsUnitTests() throws Exception {
+        PrometheusProcess.Result check = PrometheusProcess.run(repository.resolve("grafana/prometheus"), null,
+                List.of(PrometheusProcess.PROMTOOL.toString(), "check", "rules", "alerts.yml"));
+        PrometheusProcess.Result test = PrometheusProcess.run(repository.resolve("grafana/prometheus"), null,
+                List.of(PrometheusProcess.PROMTOOL.toString(), "test", "rules", "alerts.test.yml"));
+
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(test.exitCode()).as(test.output()).isZero();
+    }
+
+    @Test
+    void prometheusEvaluatesEveryPanelWithDataAndEveryAlertExpression(@TempDir Path directory) throws Exception {
+        try (PrometheusProcess prometheus = PrometheusProcess.start(directory, port,
+                repository.resolve("grafana/prometheus/alerts.yml"))) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(prometheus.alive()).as(Files.readString(directory.resolve("prometheus.log"))).isTrue();
+                assertThat(prometheus.targets().path("data").path("activeTargets").path(0).path("health").asString())
+                        .isEqualTo("up");
+            });
+            // A second round of the workload while Prometheus watches, so that rates and quantiles move.
+            Workload.run(http, commands);
+            Map<String, String> variables = Map.of("tenant", Caller.DEFAULT_TENANT, "pool", pool);
+
+            Map<String, List<String>> panels = MonitoringFiles.panelExpressions(repository, variables);
+            assertThat(panels).hasSizeGreaterThanOrEqualTo(12);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                List<String> empty = new ArrayList<>();
+                panels.forEach((title, expressions) -> expressions.forEach(expression -> {
+                    JsonNode answer = prometheus.query(expression);
+                    assertThat(answer.path("status").asString()).as("%s: %s -> %s", title, expression, answer)
+                            .isEqualTo("success");
+                    if (answer.path("data").path("result").isEmpty()) {
+                        empty.add(title + ": " + expression);
+                    }
+                }));
+                assertThat(empty).as("panel queries without data").isEmpty();
+            });
+
+            List<String> alerts = MonitoringFiles.alertExpressions(repository);
+            assertThat(alerts).hasSizeGreaterThanOrEqualTo(7);
+            for (String expression : alerts) {
+                JsonNode answer = prometheus.query(expression);
+                assertThat(answer.path("status").asString()).as("%s -> %s", expression, answer).isEqualTo("success");
+            }
+            JsonNode rules = prometheus.get("/api/v1/rules");
+            assertThat(rules.path("data").path("groups").path(0).path("rules").size())
+                    .as("Prometheus loaded every rule of alerts.yml").isEqualTo(alerts.size());
+        }
+    }
+
+    private String scrape() {
+        Api.Answer answer = http.get("/actuator/prometheus");
+        assertThat(answer.status()).isEqualTo(200);
+        return answer.body();
+    }
+}

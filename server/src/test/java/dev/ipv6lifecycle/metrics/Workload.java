@@ -1,0 +1,70 @@
+package dev.ipv6lifecycle.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
+import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
+import dev.ipv6lifecycle.server.web.Api;
+import dev.ipv6lifecycle.server.web.Caller;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+
+/**
+ * Drives delegations into every lifecycle state over HTTP, plus every pool operation and a rejected
+ * command. REVOKED and FAILED have no endpoint until the sagas exist (issue #5), so those two commands go
+ * through the command gateway, as the sagas will send them.
+ */
+final class Workload {
+
+    private Workload() {
+    }
+
+    /** The pool the delegations were allocated in, a /48 of its own. */
+    static String run(Api http, CommandGateway commands) {
+        String space = String.format("2001:db8:%x::/48", Math.floorMod(UUID.randomUUID().hashCode(), 0xffff));
+        String pool = created(http.post("/api/v1/pools", "{\"name\": \"metrics\", \"prefix\": \"" + space
+                + "\", \"delegatedLengths\": [56, 64], \"defaultLength\": 56}"));
+        String subscriber = "sub-" + UUID.randomUUID();
+
+        allocate(http, pool, subscriber + "-allocated", false, 56);
+        allocate(http, pool, subscriber + "-active", true, 64);
+        String suspended = allocate(http, pool, subscriber + "-suspended", true, 56);
+        ok(http.post("/api/v1/delegations/" + suspended + "/suspend", "{\"reason\": \"unpaid\"}"));
+        String revoking = allocate(http, pool, subscriber + "-revoking", true, 56);
+        ok(http.post("/api/v1/delegations/" + revoking + "/suspend", null));
+        ok(http.post("/api/v1/delegations/" + revoking + "/resume", null));
+        ok(http.post("/api/v1/delegations/" + revoking + "/revoke", "{\"reason\": \"contract ended\"}"));
+        String revoked = allocate(http, pool, subscriber + "-revoked", true, 56);
+        ok(http.post("/api/v1/delegations/" + revoked + "/revoke", null));
+        commands.sendAndWait(new CompleteRevocationCommand(UUID.fromString(revoked), Caller.DEFAULT_TENANT, "network let go"));
+        String failed = allocate(http, pool, subscriber + "-failed", false, 64);
+        commands.sendAndWait(new FailActivationCommand(UUID.fromString(failed), Caller.DEFAULT_TENANT, "NAS refused"));
+        String revokedFromAllocated = allocate(http, pool, subscriber + "-revoked-early", false, 56);
+        ok(http.post("/api/v1/delegations/" + revokedFromAllocated + "/revoke", null));
+
+        // A refused transition: a revoking delegation cannot be suspended (409, outcome "rejected").
+        assertThat(http.post("/api/v1/delegations/" + revoking + "/suspend", null).status()).isEqualTo(409);
+
+        String other = String.format("2001:db8:%x::/48", Math.floorMod(UUID.randomUUID().hashCode(), 0xffff));
+        String drained = created(http.post("/api/v1/pools", "{\"name\": \"metrics-drained\", \"prefix\": \"" + other
+                + "\", \"delegatedLengths\": [56], \"defaultLength\": 56}"));
+        ok(http.post("/api/v1/pools/" + drained + "/drain", null));
+        ok(http.post("/api/v1/pools/" + drained + "/undrain", null));
+        ok(http.post("/api/v1/pools/" + drained + "/retire", null));
+        return pool;
+    }
+
+    private static String allocate(Api http, String pool, String subscriber, boolean activate, int length) {
+        return created(http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \"" + pool
+                + "\", \"prefixLength\": " + length + ", \"activate\": " + activate + "}"));
+    }
+
+    private static String created(Api.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        return answer.json().get("id").asString();
+    }
+
+    private static void ok(Api.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    }
+}
