@@ -8,19 +8,24 @@ import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
+import dev.ipv6lifecycle.api.delegation.EndQuarantineCommand;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.NasSession;
+import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixQuarantineEndedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixRevocationRetriedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import java.time.Duration;
@@ -54,6 +59,7 @@ class Delegation {
     private Duration quarantine;
     private NasSession nas;
     private LifecycleState state;
+    private Instant quarantineUntil;
     private boolean quarantineOver;
 
     protected Delegation() {
@@ -119,6 +125,31 @@ class Delegation {
         }
     }
 
+    @CommandHandler
+    void handle(RetryRevocationCommand command) {
+        checkTenant(command.tenantId());
+        if (state == LifecycleState.REVOKING) {
+            apply(new PrefixRevocationRetriedEvent(delegationId, tenantId, subscriberId, prefix, nas, command.reason(),
+                    now()));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordNetworkCallCommand command) {
+        checkTenant(command.tenantId());
+        apply(new NetworkCallRecordedEvent(delegationId, tenantId, command.step(), command.result(), command.attempt(),
+                command.detail(), now()));
+    }
+
+    /** The sweep's repair for a quarantine whose deadline never fired; the deadline's own path otherwise. */
+    @CommandHandler
+    void handle(EndQuarantineCommand command) {
+        checkTenant(command.tenantId());
+        if (quarantineUntil != null && !now().isBefore(quarantineUntil)) {
+            endQuarantine();
+        }
+    }
+
     @DeadlineHandler(deadlineName = QUARANTINE_END)
     void endQuarantine() {
         if (!quarantineOver) {
@@ -128,10 +159,15 @@ class Delegation {
 
     /** Whether the command moves the delegation to another state; false for an idempotent repeat. */
     private boolean changes(String callerTenant, LifecycleCommand command) {
+        checkTenant(callerTenant);
+        return Lifecycle.next(delegationId, state, command) != state;
+    }
+
+    /** Another tenant's delegation is answered exactly as an unknown one. */
+    private void checkTenant(String callerTenant) {
         if (!tenantId.equals(callerTenant)) {
             throw new DelegationNotFoundException(delegationId);
         }
-        return Lifecycle.next(delegationId, state, command) != state;
     }
 
     private NasSession session(NasSession given) {
@@ -181,11 +217,13 @@ class Delegation {
     @EventSourcingHandler
     void on(PrefixRevokedEvent event) {
         state = LifecycleState.REVOKED;
+        quarantineUntil = event.quarantineUntil();
     }
 
     @EventSourcingHandler
     void on(PrefixActivationFailedEvent event) {
         state = LifecycleState.FAILED;
+        quarantineUntil = event.quarantineUntil();
     }
 
     @EventSourcingHandler

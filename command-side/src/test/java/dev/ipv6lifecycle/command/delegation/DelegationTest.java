@@ -25,6 +25,13 @@ import static org.hamcrest.Matchers.is;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
+import dev.ipv6lifecycle.api.delegation.EndQuarantineCommand;
+import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
+import dev.ipv6lifecycle.api.delegation.NetworkResult;
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import dev.ipv6lifecycle.api.delegation.PrefixRevocationRetriedEvent;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
@@ -175,6 +182,59 @@ class DelegationTest {
     void answersAnotherTenantAsIfTheDelegationDidNotExist() {
         fixture.given(history(ACTIVE))
                 .when(new SuspendPrefixCommand(ID, "isp-b", null, null))
+                .expectNoEvents()
+                .expectException(DelegationNotFoundException.class);
+    }
+
+    @Test
+    void recordsANetworkCallInEveryStateWithoutChangingIt() {
+        for (LifecycleState state : TABLE.keySet()) {
+            fixture.given(history(state))
+                    .when(new RecordNetworkCallCommand(ID, TENANT, NetworkStep.DISCONNECT, NetworkResult.UNREACHABLE, 2,
+                            "no answer"))
+                    .expectEvents(new NetworkCallRecordedEvent(ID, TENANT, NetworkStep.DISCONNECT,
+                            NetworkResult.UNREACHABLE, 2, "no answer", now()));
+        }
+    }
+
+    @Test
+    void drivesAStuckRevocationAgainWithWhatTheSagaNeeds() {
+        fixture.given(history(REVOKING))
+                .when(new RetryRevocationCommand(ID, TENANT, "stuck for PT1H"))
+                .expectEvents(new PrefixRevocationRetriedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "stuck for PT1H",
+                        now()));
+    }
+
+    @Test
+    void hasNoRevocationToRetryOnceRevoked() {
+        fixture.given(history(REVOKED))
+                .when(new RetryRevocationCommand(ID, TENANT, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void endsAnOverdueQuarantineOnRequest() {
+        // The history's quarantine ended months before the fixture's clock: its deadline never fired.
+        fixture.given(history(REVOKED))
+                .when(new EndQuarantineCommand(ID, TENANT))
+                .expectEvents(new PrefixQuarantineEndedEvent(ID, TENANT, PREFIX, now()));
+    }
+
+    @Test
+    void keepsTheQuarantineWhenAskedToEndItEarly() {
+        fixture.given(history(ACTIVE))
+                .andGivenCommands(new RevokePrefixCommand(ID, TENANT, null, null),
+                        new CompleteRevocationCommand(ID, TENANT, null))
+                .when(new EndQuarantineCommand(ID, TENANT))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesNetworkRecordsForAnotherTenant() {
+        fixture.given(history(ACTIVE))
+                .when(new RecordNetworkCallCommand(ID, "isp-b", NetworkStep.IPAM_RECORD, NetworkResult.SUCCEEDED, 1, null))
                 .expectNoEvents()
                 .expectException(DelegationNotFoundException.class);
     }

@@ -1,0 +1,81 @@
+package dev.ipv6lifecycle.sagas;
+
+import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.sagas.network.NetworkOutcome;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link SagaOutbox} of a running node: a small pool of threads, fed after each commit. */
+class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AfterCommitOutbox.class);
+
+    /** The metadata key the command side copies from commands onto their events. */
+    static final String ACTOR = "actor";
+
+    private final NetworkCalls calls;
+    private final CommandGateway commands;
+    private final ExecutorService executor;
+
+    AfterCommitOutbox(NetworkCalls calls, CommandGateway commands, ExecutorService executor) {
+        this.calls = calls;
+        this.commands = commands;
+        this.executor = executor;
+    }
+
+    @Override
+    public void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+        afterCommit(() -> {
+            NetworkOutcome outcome = calls.perform(step, target);
+            send(new RecordNetworkCallCommand(target.delegationId(), target.tenantId(), step,
+                    NetworkCalls.asEventResult(outcome.result()), attempt, outcome.detail()), actor);
+        });
+    }
+
+    @Override
+    public void send(Object command, String actor) {
+        afterCommit(() -> commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(ACTOR, actor)))
+                .whenComplete((result, failure) -> {
+                    if (failure instanceof DomainRejection) {
+                        // The delegation moved on meanwhile (an operator revoked it, say): the saga hears of it.
+                        log.info("{} refused: {}", command.getClass().getSimpleName(), failure.getMessage());
+                    } else if (failure != null) {
+                        log.warn("{} failed; the saga's deadline will try again", command, failure);
+                    }
+                }));
+    }
+
+    private void afterCommit(Runnable task) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> execute(task));
+        } else {
+            execute(task);
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.info("Shutting down: a network call is left to the saga's next attempt");
+        }
+    }
+
+    /** Lets calls in flight finish at shutdown; whatever is cut off is called again after the step timeout. */
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+}

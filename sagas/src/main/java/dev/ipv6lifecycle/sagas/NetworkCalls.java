@@ -1,0 +1,83 @@
+package dev.ipv6lifecycle.sagas;
+
+import dev.ipv6lifecycle.api.delegation.NetworkResult;
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import dev.ipv6lifecycle.sagas.network.Ipam;
+import dev.ipv6lifecycle.sagas.network.NetworkAccessServer;
+import dev.ipv6lifecycle.sagas.network.NetworkOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Makes one network step through the configured NAS and IPAM, and counts its outcome. */
+class NetworkCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkCalls.class);
+
+    private final NetworkAccessServer nas;
+    private final Ipam ipam;
+    private final MeterRegistry registry;
+
+    NetworkCalls(NetworkAccessServer nas, Ipam ipam, MeterRegistry registry) {
+        this.nas = nas;
+        this.ipam = ipam;
+        this.registry = registry;
+    }
+
+    NetworkOutcome perform(NetworkStep step, DelegationTarget target) {
+        NetworkOutcome outcome;
+        try {
+            outcome = dispatch(step, target);
+        } catch (RuntimeException e) {
+            // The adapters promise not to throw; if one does, the saga retries rather than stalls.
+            log.warn("{} for delegation {} failed unexpectedly", step, target.delegationId(), e);
+            outcome = NetworkOutcome.unreachable("unexpected error: " + e.getClass().getSimpleName());
+        }
+        count(step, outcome.result());
+        return outcome;
+    }
+
+    private NetworkOutcome dispatch(NetworkStep step, DelegationTarget target) {
+        boolean radius = step.target().equals("radius");
+        if (radius && !nas.enabled()) {
+            return NetworkOutcome.skipped("no RADIUS dynamic authorization configured");
+        }
+        if (radius && target.nas() == null) {
+            return NetworkOutcome.skipped("no NAS session known for the delegation");
+        }
+        if (!radius && !ipam.enabled()) {
+            return NetworkOutcome.skipped("no IPAM configured");
+        }
+        switch (step) {
+            case PUSH_PREFIX:
+                return nas.pushPrefix(target.nas(), target.prefix());
+            case RESTRICT:
+                return nas.restrict(target.nas());
+            case DISCONNECT:
+                return nas.disconnect(target.nas());
+            case IPAM_RECORD:
+                return ipam.record(target.tenantId(), target.prefix(), target.subscriberId(), target.delegationId());
+            case IPAM_RELEASE:
+                return ipam.release(target.tenantId(), target.prefix(), target.delegationId());
+            default:
+                throw new IllegalArgumentException("unknown network step " + step);
+        }
+    }
+
+    private void count(NetworkStep step, NetworkOutcome.Result result) {
+        Counter.builder("ipv6.network.notifications").description("CoA, Disconnect and NetBox calls")
+                .tags("target", step.target(), "kind", step.kind(), "outcome", outcomeLabel(result))
+                .register(registry)
+                .increment();
+    }
+
+    static String outcomeLabel(NetworkOutcome.Result result) {
+        return result.name().toLowerCase(Locale.ROOT);
+    }
+
+    static NetworkResult asEventResult(NetworkOutcome.Result result) {
+        return NetworkResult.valueOf(result.name());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ipv6lifecycle.sagas;
+
+import dev.ipv6lifecycle.sagas.network.Ipam;
+import dev.ipv6lifecycle.sagas.network.NetworkAccessServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The sagas' processors, their settings, and the outbox through which they reach the network. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SagaSettings.class)
+class SagaConfiguration {
+
+    /**
+     * Pooled processors that start at the head of the event stream: a saga acts on the network, so a new
+     * installation on an old event store, or a reset, must never re-run what was done long ago.
+     */
+    @Bean
+    ConfigurerModule sagaProcessors() {
+        return configurer -> configurer.eventProcessing(processing -> SagaGroups.ALL.forEach(group -> processing
+                .registerPooledStreamingEventProcessor(group, configuration -> configuration.eventStore(),
+                        (configuration, processor) -> processor
+                                .initialToken(StreamableMessageSource::createHeadToken))));
+    }
+
+    @Bean(destroyMethod = "close")
+    AfterCommitOutbox sagaOutbox(NetworkAccessServer nas, Ipam ipam, MeterRegistry registry, CommandGateway commands,
+                                 SagaSettings settings) {
+        AtomicInteger threads = new AtomicInteger();
+        return new AfterCommitOutbox(new NetworkCalls(nas, ipam, registry), commands,
+                Executors.newFixedThreadPool(settings.networkThreads(), runnable -> {
+                    Thread thread = new Thread(runnable, "network-call-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }));
+    }
+}

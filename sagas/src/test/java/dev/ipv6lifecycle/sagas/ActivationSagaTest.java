@@ -1,0 +1,189 @@
+package dev.ipv6lifecycle.sagas;
+
+import static dev.ipv6lifecycle.api.delegation.NetworkResult.REJECTED;
+import static dev.ipv6lifecycle.api.delegation.NetworkResult.SKIPPED;
+import static dev.ipv6lifecycle.api.delegation.NetworkResult.SUCCEEDED;
+import static dev.ipv6lifecycle.api.delegation.NetworkResult.UNREACHABLE;
+import static dev.ipv6lifecycle.api.delegation.NetworkStep.IPAM_RECORD;
+import static dev.ipv6lifecycle.api.delegation.NetworkStep.IPAM_RELEASE;
+import static dev.ipv6lifecycle.api.delegation.NetworkStep.PUSH_PREFIX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
+import dev.ipv6lifecycle.api.delegation.NasSession;
+import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
+import dev.ipv6lifecycle.api.delegation.NetworkResult;
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
+import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.axonframework.test.saga.SagaTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ActivationSagaTest {
+
+    private static final UUID ID = UUID.fromString("7a000000-0000-4000-8000-000000000001");
+    private static final String TENANT = "isp-a";
+    private static final Ipv6Prefix PREFIX = Ipv6Prefix.parse("2001:db8:7:100::/56");
+    private static final NasSession NAS = new NasSession("alice@isp", "127.0.0.1", "sess-1");
+    private static final DelegationTarget TARGET = new DelegationTarget(ID, TENANT, "sub-1", PREFIX, NAS);
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private static final SagaSettings SETTINGS = new SagaSettings(Duration.ofMinutes(1), Duration.ofSeconds(5),
+            Duration.ofMinutes(5), 3, Duration.ofHours(1), 1);
+
+    private final RecordingOutbox outbox = new RecordingOutbox();
+    private SagaTestFixture<ActivationSaga> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new SagaTestFixture<>(ActivationSaga.class);
+        fixture.registerResource(outbox);
+        fixture.registerResource(SETTINGS);
+    }
+
+    @Test
+    void recordsInTheIpamThenPushesToTheNasThenActivates() throws Exception {
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(allocated(true))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 1));
+
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .whenPublishingA(outcome(PUSH_PREFIX, SUCCEEDED, 1))
+                .expectActiveSagas(1);
+        assertThat(outbox.requests).containsSubsequence(call(IPAM_RECORD, 1), call(PUSH_PREFIX, 1),
+                new RecordingOutbox.Sent(new ActivatePrefixCommand(ID, TENANT, null, NAS), ActivationSaga.ACTOR));
+    }
+
+    @Test
+    void endsWithoutADeadlineLeftOnceTheDelegationIsActive() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SKIPPED, 1))
+                .andThenAPublished(outcome(PUSH_PREFIX, SKIPPED, 1))
+                .whenPublishingA(new PrefixActivatedEvent(ID, TENANT, NAS, null, T0))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void doesNotStartWhenActivationWasNotRequested() throws Exception {
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(allocated(false))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
+        assertThat(outbox.requests).isEmpty();
+    }
+
+    @Test
+    void retriesAnUnreachableNasAfterABackoffAndGoesOnWhenItAnswers() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .whenPublishingA(outcome(PUSH_PREFIX, UNREACHABLE, 1))
+                .expectScheduledDeadlineWithName(SETTINGS.backoff(1), ActivationSaga.NEXT_ATTEMPT);
+        int mark = outbox.requests.size();
+
+        fixture.whenTimeElapses(SETTINGS.backoff(1))
+                .expectTriggeredDeadlinesWithName(ActivationSaga.NEXT_ATTEMPT)
+                .expectActiveSagas(1);
+        assertThat(outbox.since(mark)).containsExactly(call(PUSH_PREFIX, 2));
+
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .andThenAPublished(outcome(PUSH_PREFIX, UNREACHABLE, 1))
+                .andThenTimeElapses(SETTINGS.backoff(1))
+                .whenPublishingA(outcome(PUSH_PREFIX, SUCCEEDED, 2))
+                .expectActiveSagas(1);
+        assertThat(outbox.last()).isEqualTo(
+                new RecordingOutbox.Sent(new ActivatePrefixCommand(ID, TENANT, null, NAS), ActivationSaga.ACTOR));
+    }
+
+    @Test
+    void compensatesWhenTheNasRefusesTheCoa() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .whenPublishingA(outcome(PUSH_PREFIX, REJECTED, 1, "CoA-NAK, Error-Cause 503 Session-Context-Not-Found"))
+                .expectActiveSagas(1);
+        int last = outbox.requests.size();
+        assertThat(outbox.requests.subList(last - 2, last)).containsExactly(
+                call(IPAM_RELEASE, 1),
+                new RecordingOutbox.Sent(new FailActivationCommand(ID, TENANT,
+                        "activation gave up: PUSH_PREFIX refused: CoA-NAK, Error-Cause 503 Session-Context-Not-Found"),
+                        ActivationSaga.ACTOR));
+
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .andThenAPublished(outcome(PUSH_PREFIX, REJECTED, 1))
+                .whenPublishingA(new PrefixActivationFailedEvent(ID, TENANT, PREFIX, T0.plus(Duration.ofDays(1)), "x", T0))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void givesUpAfterTheConfiguredAttemptsAndRemovesOnlyWhatItRecorded() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, UNREACHABLE, 1))
+                .andThenTimeElapses(SETTINGS.backoff(1))
+                .andThenAPublished(outcome(IPAM_RECORD, UNREACHABLE, 2))
+                .andThenTimeElapses(SETTINGS.backoff(2))
+                .whenPublishingA(outcome(IPAM_RECORD, UNREACHABLE, 3, "HTTP 503 from NetBox"))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.requests).doesNotContain(call(IPAM_RELEASE, 1));
+        assertThat(outbox.last()).isEqualTo(new RecordingOutbox.Sent(new FailActivationCommand(ID, TENANT,
+                "activation gave up: IPAM_RECORD unreachable after 3 attempts: HTTP 503 from NetBox"),
+                ActivationSaga.ACTOR));
+    }
+
+    @Test
+    void callsAgainWhenNoOutcomeArrivesWithinTheStepTimeout() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .whenTimeElapses(SETTINGS.stepTimeout())
+                .expectTriggeredDeadlinesWithName(ActivationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 2));
+    }
+
+    @Test
+    void ignoresALateOutcomeOfAnAttemptAlreadyRetried() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenTimeElapses(SETTINGS.stepTimeout())
+                .whenPublishingA(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .expectActiveSagas(1);
+        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 2));
+    }
+
+    @Test
+    void leavesTheRestToTheRevocationWhenRevokedMidway() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .whenPublishingA(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "left", T0))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
+    }
+
+    private static PrefixAllocatedEvent allocated(boolean activate) {
+        return new PrefixAllocatedEvent(ID, TENANT, "sub-1", UUID.fromString("7a000000-0000-4000-8000-0000000000aa"),
+                PREFIX, Placement.BEST_FIT, null, Duration.ofDays(1), activate, NAS, T0);
+    }
+
+    private static NetworkCallRecordedEvent outcome(NetworkStep step, NetworkResult result, int attempt) {
+        return outcome(step, result, attempt, result.name().toLowerCase());
+    }
+
+    private static NetworkCallRecordedEvent outcome(NetworkStep step, NetworkResult result, int attempt, String detail) {
+        return new NetworkCallRecordedEvent(ID, TENANT, step, result, attempt, detail, T0);
+    }
+
+    private static RecordingOutbox.Call call(NetworkStep step, int attempt) {
+        return new RecordingOutbox.Call(step, TARGET, attempt, ActivationSaga.ACTOR);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ipv6lifecycle.sagas;
+
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Keeps what a saga asked its outbox for, in order, so a test can say what the saga did. */
+class RecordingOutbox implements SagaOutbox {
+
+    record Call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+    }
+
+    record Sent(Object command, String actor) {
+    }
+
+    final List<Object> requests = new ArrayList<>();
+
+    @Override
+    public void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+        requests.add(new Call(step, target, attempt, actor));
+    }
+
+    @Override
+    public void send(Object command, String actor) {
+        requests.add(new Sent(command, actor));
+    }
+
+    Object last() {
+        return requests.get(requests.size() - 1);
+    }
+
+    /** What was asked for since {@code mark} (a size of {@link #requests} taken earlier). */
+    List<Object> since(int mark) {
+        return List.copyOf(requests.subList(mark, requests.size()));
+    }
+}
