@@ -24,6 +24,12 @@ class NetworkCalls {
         this.nas = nas;
         this.ipam = ipam;
         this.registry = registry;
+        // Registered at zero from the start, so that dashboards and alerts have their series before any call.
+        for (NetworkStep step : NetworkStep.values()) {
+            for (NetworkOutcome.Result result : NetworkOutcome.Result.values()) {
+                counter(step, result);
+            }
+        }
     }
 
     NetworkOutcome perform(NetworkStep step, DelegationTarget target) {
@@ -67,14 +73,13 @@ class NetworkCalls {
     }
 
     private void count(NetworkStep step, NetworkOutcome.Result result) {
-        Counter.builder("ipv6.network.notifications").description("CoA, Disconnect and NetBox calls")
-                .tags("target", step.target(), "kind", step.kind(), "outcome", outcomeLabel(result))
-                .register(registry)
-                .increment();
+        counter(step, result).increment();
     }
 
-    static String outcomeLabel(NetworkOutcome.Result result) {
-        return result.name().toLowerCase(Locale.ROOT);
+    private Counter counter(NetworkStep step, NetworkOutcome.Result result) {
+        return Counter.builder("ipv6.network.notifications").description("CoA, Disconnect and NetBox calls")
+                .tags("target", step.target(), "kind", step.kind(), "outcome", result.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     static NetworkResult asEventResult(NetworkOutcome.Result result) {

@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.server.axon;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -20,12 +21,15 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 class DbSchedulerConfiguration {
 
     @Bean
-    Scheduler dbScheduler(DataSource dataSource, List<Task<?>> tasks,
+    Scheduler dbScheduler(DataSource dataSource, List<Task<?>> tasks, List<RecurringTask<?>> recurringTasks,
                           @Value("${ipv6.scheduler.polling-interval}") Duration pollingInterval,
                           @Value("${ipv6.scheduler.threads}") int threads) {
         // Transaction-aware, so a deadline scheduled by a command handler is written in the same
         // transaction as the command's events: both commit, or neither does.
-        return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), tasks)
+        // Recurring tasks are started (their first execution stored) rather than only known.
+        List<Task<?>> oneTime = tasks.stream().filter(task -> !(task instanceof RecurringTask)).toList();
+        return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), oneTime)
+                .startTasks(recurringTasks)
                 .pollingInterval(pollingInterval)
                 .threads(threads)
                 .enableImmediateExecution()

@@ -5,6 +5,7 @@ import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
+import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.FindDelegationQuery;
@@ -59,17 +60,23 @@ class DelegationController {
     private final QueryGateway queries;
     private final DelegationEventLog eventLog;
     private final Caller caller;
+    private final ActivationWait activation;
 
-    DelegationController(CommandSender commands, QueryGateway queries, DelegationEventLog eventLog, Caller caller) {
+    DelegationController(CommandSender commands, QueryGateway queries, DelegationEventLog eventLog, Caller caller,
+                         ActivationWait activation) {
         this.commands = commands;
         this.queries = queries;
         this.eventLog = eventLog;
         this.caller = caller;
+        this.activation = activation;
     }
 
     @PostMapping("/delegations")
-    @Operation(summary = "Allocate a prefix to a subscriber", description = "Creates a delegation in ALLOCATED "
-            + "(ACTIVE with activate=true). The prefix never overlaps another held prefix of the tenant." + AUTHORITATIVE)
+    @Operation(summary = "Allocate a prefix to a subscriber", description = "Creates a delegation in ALLOCATED. "
+            + "The prefix never overlaps another held prefix of the tenant. With activate=true the activation saga "
+            + "records the prefix in the IPAM and pushes it to the NAS, then activates it; the answer waits for that "
+            + "up to ipv6.api.activation-wait (2 s): ACTIVE when done, FAILED when a peer refused, ALLOCATED while "
+            + "the network is still being retried (activation goes on; GET the delegation later)." + AUTHORITATIVE)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = {
             @ExampleObject(name = "next free /56 of the default pool", value = "{\"subscriberId\": \"sub-000123\"}"),
             @ExampleObject(name = "from a pool, with activation and NAS session", value = """
@@ -82,13 +89,10 @@ class DelegationController {
         AllocationResult allocated = commands.send(new AllocatePrefixCommand(id, caller.tenantId(), request.subscriberId(),
                 request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
                 NasRequest.toSession(request.nas())));
-        if (Boolean.TRUE.equals(request.activate())) {
-            // Until the activation saga drives the network, activation completes at once, as it does
-            // when neither a NAS nor an IPAM is configured.
-            commands.send(new ActivatePrefixCommand(id, caller.tenantId(), null, null));
-        }
-        return ResponseEntity.created(URI.create("/api/v1/delegations/" + allocated.delegationId()))
-                .body(authoritative(allocated.delegationId()));
+        DelegationView delegation = Boolean.TRUE.equals(request.activate())
+                ? activation.await(caller.tenantId(), id)
+                : authoritative(id);
+        return ResponseEntity.created(URI.create("/api/v1/delegations/" + allocated.delegationId())).body(delegation);
     }
 
     @GetMapping("/delegations")
@@ -139,6 +143,16 @@ class DelegationController {
     DelegationView revoke(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
         return transition(id, body, r -> new RevokePrefixCommand(id, caller.tenantId(), r.reason(),
                 NasRequest.toSession(r.nas())));
+    }
+
+    @PostMapping("/delegations/{id}/complete-revocation")
+    @Operation(summary = "Complete a revocation by hand", description = "REVOKING to REVOKED without waiting for "
+            + "the network: for a revocation stuck on a NAS or IPAM that will not answer. The prefix goes to "
+            + "quarantine; an IPAM record left behind is released by the next sweep." + AUTHORITATIVE)
+    DelegationView completeRevocation(@PathVariable UUID id,
+                                      @Valid @RequestBody(required = false) TransitionRequest body) {
+        return transition(id, body, r -> new CompleteRevocationCommand(id, caller.tenantId(),
+                r.reason() == null ? "completed by an operator" : "completed by an operator: " + r.reason()));
     }
 
     @GetMapping("/delegations/{id}/history")

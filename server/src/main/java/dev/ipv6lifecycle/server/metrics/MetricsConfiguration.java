@@ -2,12 +2,9 @@ package dev.ipv6lifecycle.server.metrics;
 
 import dev.ipv6lifecycle.query.metrics.ReadSideMetricsQueries;
 import dev.ipv6lifecycle.server.web.Caller;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -21,12 +18,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
 
-    static final List<String> OPERATIONS = List.of("allocate", "activate", "suspend", "resume", "revoke",
+    static final List<String> OPERATIONS = List.of("allocate", "activate", "suspend", "resume", "revoke", "complete-revocation",
             "create-pool", "drain-pool", "undrain-pool", "retire-pool");
-
-    /** The network calls the sagas will make: RADIUS CoA and Disconnect to the NAS, NetBox for the IPAM. */
-    static final List<List<String>> NOTIFICATIONS = List.of(List.of("radius", "coa"), List.of("radius", "disconnect"),
-            List.of("netbox", "ipam"));
 
     @Bean
     ReadSideGauges readSideGauges(ReadSideMetricsQueries queries, MeterRegistry registry,
@@ -52,32 +45,5 @@ class MetricsConfiguration {
         TransitionMetrics metrics = new TransitionMetrics(registry, eventStore);
         eventStore.registerDispatchInterceptor(metrics);
         return metrics;
-    }
-
-    /**
-     * Meters whose drivers do not exist yet (issue #5: the sweep, the activation and revocation sagas). They
-     * are registered now so that dashboards and alerts have their series: the leak counter at 0 for the
-     * default tenant, the sweep's last success at 0 (never), the notification counter at 0. The sweep and
-     * the sagas will increment these same meters through {@link PendingMeters}.
-     */
-    @Bean
-    PendingMeters pendingMeters(MeterRegistry registry) {
-        Counter leaks = Counter.builder("ipv6.prefix.leak").description("Leaks found by the sweep")
-                .tag("tenant", Caller.DEFAULT_TENANT).register(registry);
-        AtomicLong lastSweep = new AtomicLong();
-        Gauge.builder("ipv6.lifecycle.sweep.last.success.timestamp.seconds", lastSweep, AtomicLong::doubleValue)
-                .description("When the last sweep completed, in seconds since the epoch (0: never)").register(registry);
-        for (List<String> targetAndKind : NOTIFICATIONS) {
-            for (String outcome : List.of("success", "failure", "retry")) {
-                Counter.builder("ipv6.network.notifications").description("CoA, Disconnect and NetBox calls")
-                        .tags("target", targetAndKind.get(0), "kind", targetAndKind.get(1), "outcome", outcome)
-                        .register(registry);
-            }
-        }
-        return new PendingMeters(leaks, lastSweep);
-    }
-
-    /** What the sweep will drive: leaks found, and the time of its last completed run. */
-    record PendingMeters(Counter leaks, AtomicLong lastSweepEpochSeconds) {
     }
 }

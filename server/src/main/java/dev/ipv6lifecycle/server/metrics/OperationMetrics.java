@@ -26,6 +26,7 @@ public class OperationMetrics {
             "SuspendPrefixCommand", "suspend",
             "ResumePrefixCommand", "resume",
             "RevokePrefixCommand", "revoke",
+            "CompleteRevocationCommand", "complete-revocation",
             "CreatePoolCommand", "create-pool",
             "DrainPoolCommand", "drain-pool",
             "UndrainPoolCommand", "undrain-pool",
