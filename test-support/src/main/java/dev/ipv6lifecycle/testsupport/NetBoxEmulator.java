@@ -95,6 +95,7 @@ public final class NetBoxEmulator implements AutoCloseable {
     private int nextVrfId = 1;
     private int failuresLeft;
     private int failureStatus;
+    private String failureMethod;
     private Duration delay = Duration.ZERO;
 
     private NetBoxEmulator(String token) throws IOException {
@@ -138,9 +139,18 @@ public final class NetBoxEmulator implements AutoCloseable {
 
     /** The next {@code count} requests, whatever they are, answer {@code status} with a NetBox-like body. */
     public void failNext(int count, int status) {
+        failNext(count, status, null);
+    }
+
+    /**
+     * The next {@code count} requests with this HTTP method (all methods if null) answer {@code status}; e.g.
+     * {@code failNext(1, 404, "DELETE")} for a record someone deleted between a lookup and the delete.
+     */
+    public void failNext(int count, int status, String method) {
         synchronized (lock) {
             failuresLeft = count;
             failureStatus = status;
+            failureMethod = method == null ? null : method.toUpperCase(Locale.ROOT);
         }
     }
 
@@ -268,7 +278,7 @@ public final class NetBoxEmulator implements AutoCloseable {
             Integer failure = null;
             synchronized (lock) {
                 wait = delay;
-                if (failuresLeft > 0) {
+                if (failuresLeft > 0 && (failureMethod == null || failureMethod.equals(method))) {
                     failuresLeft--;
                     failure = failureStatus;
                 }
@@ -310,6 +320,9 @@ public final class NetBoxEmulator implements AutoCloseable {
             // NetBox's own handler for an unhandled exception in the API (netbox/api/views: rest_api_server_error).
             return Answer.json(500, "{\"error\": \"Server Error\", \"exception\": \"OperationalError\", "
                     + "\"netbox_version\": \"4.5.0\", \"python_version\": \"3.12.3\"}");
+        }
+        if (status == 404) {
+            return notFound();
         }
         if (status == 429) {
             return Answer.json(429, "{\"detail\": \"Request was throttled.\"}");
@@ -476,7 +489,8 @@ public final class NetBoxEmulator implements AutoCloseable {
     }
 
     private String pageUrl(String path, Map<String, List<String>> query, int limit, Integer offset) {
-        Map<String, List<String>> parameters = new LinkedHashMap<>(query);
+        // DRF's replace_query_param re-encodes the parameters sorted by name.
+        Map<String, List<String>> parameters = new TreeMap<>(query);
         parameters.put("limit", List.of(String.valueOf(limit)));
         parameters.remove("offset");
         if (offset != null) {

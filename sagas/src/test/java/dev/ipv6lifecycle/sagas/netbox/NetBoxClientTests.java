@@ -175,6 +175,18 @@ class NetBoxClientTests {
     }
 
     @Test
+    void aRecordDeletedByHandJustBeforeTheReleaseCountsAsReleased() {
+        UUID delegation = UUID.randomUUID();
+        client.record("acme", PREFIX, "sub-42", delegation);
+        netbox.failNext(1, 404, "DELETE");
+
+        NetworkOutcome outcome = client.release("acme", PREFIX, delegation);
+
+        assertThat(outcome.result()).isEqualTo(Result.SUCCEEDED);
+        assertThat(netbox.requests()).extracting(Request::method).containsOnlyOnce("DELETE");
+    }
+
+    @Test
     void releaseLeavesRecordsOfOtherDelegationsAndOfOthersAlone() {
         netbox.seedPrefix("2001:db8:12:3500::/56", "customer LAN, managed by hand", null);
         UUID earlier = UUID.randomUUID();
