@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.assertj.core.api.Assertions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -188,7 +188,7 @@ class NetBoxEmulatorTests {
     void delaysAnswersSoClientsTimeOut() {
         netbox.delay(Duration.ofSeconds(3));
 
-        Assertions.assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(netbox.url()
+        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(netbox.url()
                         + "/api/ipam/prefixes/")).timeout(Duration.ofMillis(200))
                         .header("Authorization", "Token " + netbox.token()).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(HttpTimeoutException.class);

@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.sagas.netbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.sagas.network.Ipam.IpamRecord;
@@ -12,6 +13,7 @@ import dev.ipv6lifecycle.testsupport.NetBoxEmulator;
 import dev.ipv6lifecycle.testsupport.NetBoxEmulator.PrefixRecord;
 import dev.ipv6lifecycle.testsupport.NetBoxEmulator.Request;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -126,9 +128,9 @@ class NetBoxClientTests {
         client.record("globex", Ipv6Prefix.parse("2001:db8:12:3600::/56"), "sub-3", UUID.randomUUID());
 
         assertThat(netbox.records()).extracting(PrefixRecord::prefix, PrefixRecord::tenantSlug).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("2001:db8:12:3400::/56", "globex"),
-                org.assertj.core.groups.Tuple.tuple("2001:db8:12:3500::/56", "acme"),
-                org.assertj.core.groups.Tuple.tuple("2001:db8:12:3600::/56", "globex"));
+                tuple("2001:db8:12:3400::/56", "globex"),
+                tuple("2001:db8:12:3500::/56", "acme"),
+                tuple("2001:db8:12:3600::/56", "globex"));
         assertThat(netbox.requests()).filteredOn(r -> r.path().equals("/api/tenancy/tenants/"))
                 .extracting(Request::query).containsExactly("slug=globex&limit=1", "slug=acme&limit=1");
     }
@@ -248,7 +250,7 @@ class NetBoxClientTests {
     @Test
     void aNetBoxThatIsNotListeningIsUnreachable() throws IOException {
         int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         NetBoxClient nowhere = clientFor("http://127.0.0.1:" + closedPort, netbox.token(), TIMEOUT);
