@@ -41,12 +41,16 @@ public final class FreeRadiusNas implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path logFile;
+    private final Thread reaper;
 
     private FreeRadiusNas(Path directory, int port, Process process, Path logFile) {
         this.directory = directory;
         this.port = port;
         this.process = process;
         this.logFile = logFile;
+        // A test JVM that ends without close() (a crash, a forgotten close) must not leave the daemon behind.
+        this.reaper = new Thread(process::destroyForcibly, "freeradius-nas-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /**
@@ -56,8 +60,12 @@ public final class FreeRadiusNas implements AutoCloseable {
      *                               not start (with its output)
      */
     public static FreeRadiusNas start(String secret) {
-        if (!Files.isExecutable(EXECUTABLE)) {
-            throw new IllegalStateException(EXECUTABLE + " is missing: the RADIUS tests need FreeRADIUS 3 as the NAS."
+        return start(secret, EXECUTABLE);
+    }
+
+    static FreeRadiusNas start(String secret, Path executable) {
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException(executable + " is missing: the RADIUS tests need FreeRADIUS 3 as the NAS."
                     + " Install it with: apt-get update && apt-get install -y --no-install-recommends freeradius"
                     + " (then stop the daemon the package may start: systemctl disable --now freeradius)");
         }
@@ -68,7 +76,7 @@ public final class FreeRadiusNas implements AutoCloseable {
         // A free port can be taken between choosing and binding it; choose again then.
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return launch(secret, freeUdpPort());
+                return launch(executable, secret, freeUdpPort());
             } catch (IllegalStateException e) {
                 failure = e;
             }
@@ -76,7 +84,7 @@ public final class FreeRadiusNas implements AutoCloseable {
         throw failure;
     }
 
-    private static FreeRadiusNas launch(String secret, int port) {
+    private static FreeRadiusNas launch(Path executable, String secret, int port) {
         Path directory;
         try {
             directory = Files.createTempDirectory("freeradius-nas-");
@@ -89,13 +97,13 @@ public final class FreeRadiusNas implements AutoCloseable {
         Process process;
         try {
             // -f foreground, -X debug output (single-threaded) to stdout, -d our configuration directory.
-            process = new ProcessBuilder(EXECUTABLE.toString(), "-f", "-X", "-d", directory.toString())
+            process = new ProcessBuilder(executable.toString(), "-f", "-X", "-d", directory.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
         } catch (IOException e) {
             deleteRecursively(directory);
-            throw new IllegalStateException("cannot run " + EXECUTABLE, e);
+            throw new IllegalStateException("cannot run " + executable, e);
         }
         FreeRadiusNas nas = new FreeRadiusNas(directory, port, process, logFile);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -190,6 +198,11 @@ public final class FreeRadiusNas implements AutoCloseable {
             }
         }
         deleteRecursively(directory);
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // Closed by another shutdown hook: the reaper runs anyway, harmlessly.
+        }
     }
 
     // Written from scratch rather than derived from /etc/freeradius: nothing of the host's set-up leaks in, and
