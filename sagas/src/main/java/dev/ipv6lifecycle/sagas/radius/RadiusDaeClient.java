@@ -131,10 +131,6 @@ public class RadiusDaeClient implements NetworkAccessServer {
             return NetworkOutcome.skipped("no RADIUS shared secret for NAS " + session.nasIp());
         }
         InetSocketAddress peer = new InetSocketAddress(nas, properties.port());
-        List<Attribute<?>> attributes = new ArrayList<>(identification(session, nas));
-        attributes.addAll(changes);
-        attributes.add(new MessageAuthenticator());
-
         int identifier;
         try {
             identifier = identifiers.acquire();
@@ -144,7 +140,16 @@ public class RadiusDaeClient implements NetworkAccessServer {
         }
         try {
             byte[] secretBytes = secret.get().getBytes(StandardCharsets.UTF_8);
-            byte[] request = DaePackets.encodeRequest(kind.requestCode, identifier, attributes, secretBytes);
+            byte[] request;
+            try {
+                List<Attribute<?>> attributes = new ArrayList<>(identification(session, nas));
+                attributes.addAll(changes);
+                attributes.add(new MessageAuthenticator());
+                request = DaePackets.encodeRequest(kind.requestCode, identifier, attributes, secretBytes);
+            } catch (IllegalArgumentException e) {
+                // Data that does not fit RADIUS (an attribute over 253 octets): sending again will not help.
+                return NetworkOutcome.rejected("cannot encode the " + kind.label + "-Request: " + e.getMessage());
+            }
             return send(kind, peer, request, secretBytes);
         } finally {
             identifiers.release(identifier);

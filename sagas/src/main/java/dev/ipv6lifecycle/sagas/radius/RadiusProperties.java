@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.sagas.radius;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,8 +41,9 @@ public record RadiusProperties(
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("radius.dae.timeout must be positive, not " + timeout);
         }
-        if (suspendFilterId == null || suspendFilterId.isBlank()) {
-            throw new IllegalArgumentException("radius.dae.suspend-filter-id must not be blank");
+        if (suspendFilterId == null || suspendFilterId.isBlank()
+                || suspendFilterId.getBytes(StandardCharsets.UTF_8).length > 253) {
+            throw new IllegalArgumentException("radius.dae.suspend-filter-id must be 1..253 octets (RFC 2865 §5.11)");
         }
         secret = secret == null || secret.isEmpty() ? null : secret;
         nasSecrets = canonicalKeys(nasSecrets == null ? Map.of() : nasSecrets);

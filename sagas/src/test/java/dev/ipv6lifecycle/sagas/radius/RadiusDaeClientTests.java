@@ -268,6 +268,15 @@ class RadiusDaeClientTests {
     }
 
     @Test
+    void rejectsASessionWhoseUserNameDoesNotFitAnAttribute() {
+        // RADIUS attributes hold at most 253 octets (RFC 2865 §5).
+        NetworkOutcome outcome = client().disconnect(new NasSession("u".repeat(254), "127.0.0.1", "s1"));
+
+        assertThat(outcome.result()).isEqualTo(Result.REJECTED);
+        assertThat(outcome.detail()).startsWith("cannot encode the Disconnect-Request");
+    }
+
+    @Test
     void neverPutsTheSecretIntoADetail() throws Exception {
         NetworkOutcome unanswered = client(0, Duration.ofMillis(100)).disconnect(ALICE);
         receive();
