@@ -32,7 +32,7 @@ final class RunningService implements AutoCloseable {
         List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + database,
                 "--spring.datasource.username=" + SharedPostgres.USER, "--spring.datasource.password=",
                 "--server.port=0", "--ipv6.scheduler.polling-interval=PT0.2S", "--ipv6.api.activation-wait=PT15S",
-                "--ipv6.sagas.first-retry=PT0.5S", "--ipv6.sagas.max-retry=PT1S", "--ipv6.sagas.step-timeout=PT20S",
+                "--ipv6.sagas.first-retry=PT0.5S", "--ipv6.sagas.max-retry=PT1S", "--ipv6.sagas.step-timeout=PT5S",
                 "--ipv6.sagas.activation-attempts=3"));
         arguments.addAll(List.of(settings));
         return new RunningService(new SpringApplicationBuilder(Ipv6LifecycleApplication.class)

@@ -202,8 +202,9 @@ public class Sweep {
     }
 
     /**
-     * IPAM records of prefixes this service does not hold: the delegation they name has no live reservation
-     * (the command side's table, never behind the events). Listed first and released afterwards, so the
+     * IPAM records of prefixes this service does not hold: the delegation they name is live neither in the
+     * command side's reservations (never behind the events) nor in the views (a lost reservation is a leak of
+     * its own, reported above; its IPAM record is right). Listed first and released afterwards, so the
      * releases do not shift the pages being read.
      */
     private void releaseIpamOrphans(Tally tally) {
@@ -213,10 +214,12 @@ public class Sweep {
             if (page.isEmpty()) {
                 break;
             }
+            UUID[] named = page.stream().map(Ipam.IpamRecord::delegationId).toArray(UUID[]::new);
             List<UUID> live = jdbc.queryForList("""
-                    SELECT delegation_id FROM prefix_reservation
-                    WHERE delegation_id = ANY (?) AND quarantined_until IS NULL""", UUID.class,
-                    (Object) page.stream().map(Ipam.IpamRecord::delegationId).toArray(UUID[]::new));
+                    SELECT delegation_id FROM prefix_reservation WHERE delegation_id = ANY (?) AND quarantined_until IS NULL
+                    UNION
+                    SELECT delegation_id FROM delegation_view WHERE delegation_id = ANY (?)
+                      AND state IN ('ALLOCATED', 'ACTIVE', 'SUSPENDED', 'REVOKING')""", UUID.class, named, named);
             page.stream().filter(record -> !live.contains(record.delegationId())).forEach(orphans::add);
         }
         for (Ipam.IpamRecord orphan : orphans) {
