@@ -2,8 +2,8 @@ package dev.ipv6lifecycle.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
+import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.server.web.Caller;
 import java.util.UUID;
@@ -11,8 +11,9 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
  * Drives delegations into every lifecycle state over HTTP, plus every pool operation and a rejected
- * command. REVOKED and FAILED have no endpoint until the sagas exist (issue #5), so those two commands go
- * through the command gateway, as the sagas will send them.
+ * command. The revocation saga completes a revocation without NAS session details at once; one with a
+ * session on the integration tests' silent NAS stays REVOKING. FAILED is what the activation saga's
+ * compensation sends, through the command gateway.
  */
 final class Workload {
 
@@ -33,14 +34,15 @@ final class Workload {
         String revoking = allocate(http, pool, subscriber + "-revoking", true, 56);
         ok(http.post("/api/v1/delegations/" + revoking + "/suspend", null));
         ok(http.post("/api/v1/delegations/" + revoking + "/resume", null));
-        ok(http.post("/api/v1/delegations/" + revoking + "/revoke", "{\"reason\": \"contract ended\"}"));
+        ok(http.post("/api/v1/delegations/" + revoking + "/revoke", "{\"reason\": \"contract ended\", \"nas\": "
+                + SilentNasInitializer.sessionJson(subscriber + "-revoking") + "}"));
         String revoked = allocate(http, pool, subscriber + "-revoked", true, 56);
         ok(http.post("/api/v1/delegations/" + revoked + "/revoke", null));
-        commands.sendAndWait(new CompleteRevocationCommand(UUID.fromString(revoked), Caller.DEFAULT_TENANT, "network let go"));
         String failed = allocate(http, pool, subscriber + "-failed", false, 64);
         commands.sendAndWait(new FailActivationCommand(UUID.fromString(failed), Caller.DEFAULT_TENANT, "NAS refused"));
         String revokedFromAllocated = allocate(http, pool, subscriber + "-revoked-early", false, 56);
-        ok(http.post("/api/v1/delegations/" + revokedFromAllocated + "/revoke", null));
+        ok(http.post("/api/v1/delegations/" + revokedFromAllocated + "/revoke", "{\"nas\": "
+                + SilentNasInitializer.sessionJson(subscriber + "-revoked-early") + "}"));
 
         // A refused transition: a revoking delegation cannot be suspended (409, outcome "rejected").
         assertThat(http.post("/api/v1/delegations/" + revoking + "/suspend", null).status()).isEqualTo(409);

@@ -12,6 +12,7 @@ import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.api.delegation.NasSession;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
@@ -84,7 +85,9 @@ class ProjectionReplayIntegrationTests {
         activate(suspended);
         commands.sendAndWait(new SuspendPrefixCommand(suspended, tenant, "unpaid", null));
         UUID revoking = allocate("sub-revoking", main, null);
-        commands.sendAndWait(new RevokePrefixCommand(revoking, tenant, "moved", null));
+        // On the integration tests' silent NAS: its revocation stays REVOKING.
+        commands.sendAndWait(new RevokePrefixCommand(revoking, tenant, "moved",
+                new NasSession("sub-revoking", "127.0.0.1", "s-1")));
         UUID revoked = allocate("sub-revoked", main, null);
         end(revoked);
         UUID failed = allocate("sub-failed", main, null);

@@ -142,7 +142,7 @@ class RestApiIntegrationTests {
         String poolId = createPool(space, "[56]", 56).json().get("id").asString();
 
         Api.Answer answer = http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \""
-                + poolId + "\", \"nas\": {\"username\": \"alice\", \"nasIp\": \"192.0.2.10\", \"sessionId\": \"s1\"}}");
+                + poolId + "\", \"nas\": {\"username\": \"alice\", \"nasIp\": \"127.0.0.1\", \"sessionId\": \"s1\"}}");
 
         assertThat(answer.status()).isEqualTo(201);
         JsonNode delegation = answer.json();

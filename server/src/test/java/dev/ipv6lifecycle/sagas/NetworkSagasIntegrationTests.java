@@ -158,6 +158,7 @@ class NetworkSagasIntegrationTests {
         }
         assertThat(netbox.records()).as("the saga stopped before the NetBox step")
                 .anyMatch(record -> record.prefix().equals(prefix));
+        await().until(() -> http.get("/api/v1/delegations/" + id).json().get("state").asString().equals("REVOKED"));
 
         JsonNode sweep = http.post("/api/v1/maintenance/sweep", null).json();
 

@@ -10,11 +10,12 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on the shared embedded PostgreSQL (as an external database), with the real
- * migrations and Hibernate validating every mapping against them.
+ * migrations and Hibernate validating every mapping against them, and a NAS that never answers
+ * ({@link SilentNasInitializer}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = SharedPostgresInitializer.class)
+@ContextConfiguration(initializers = {SharedPostgresInitializer.class, SilentNasInitializer.class})
 public @interface IntegrationTest {
 }
