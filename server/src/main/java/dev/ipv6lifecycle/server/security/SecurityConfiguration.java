@@ -5,9 +5,9 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
@@ -55,8 +55,7 @@ class SecurityConfiguration {
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationManager bearerAuthentication,
                                             AuthenticationEntryPoint problemEntryPoint,
                                             AccessDeniedHandler problemAccessDenied,
-                                            @Value("${server.port:8080}") int serverPort,
-                                            @Value("${management.server.port:-1}") int managementPort) throws Exception {
+                                            Environment environment) throws Exception {
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: a bearer token cannot be forged cross-site
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -76,7 +75,7 @@ class SecurityConfiguration {
                         // part of the same answer.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers(onManagementPort(serverPort, managementPort)).permitAll()
+                        .requestMatchers(onManagementPort(environment)).permitAll()
                         .requestMatchers("/actuator/prometheus").access(operatorTenant())
                         .requestMatchers("/actuator", "/actuator/**").denyAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
@@ -165,10 +164,17 @@ class SecurityConfiguration {
         };
     }
 
-    // Prometheus on the management port, when there is one of its own: reachable by whoever reaches the port.
-    private static RequestMatcher onManagementPort(int serverPort, int managementPort) {
-        return request -> managementPort > 0 && managementPort != serverPort
-                && request.getLocalPort() == managementPort && "/actuator/prometheus".equals(path(request));
+    /**
+     * Prometheus on the management port, when there is one of its own: reachable by whoever reaches the port.
+     * The ports as the running servers report them ({@code local.*.port}), so a random port (0) works too.
+     */
+    private static RequestMatcher onManagementPort(Environment environment) {
+        return request -> {
+            String management = environment.getProperty("local.management.port");
+            return management != null && !management.equals(environment.getProperty("local.server.port"))
+                    && management.equals(Integer.toString(request.getLocalPort()))
+                    && "/actuator/prometheus".equals(path(request));
+        };
     }
 
     private static String path(HttpServletRequest request) {
