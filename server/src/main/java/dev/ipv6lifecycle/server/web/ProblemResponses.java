@@ -36,10 +36,6 @@ public class ProblemResponses {
         write(request, response, ProblemType.CONTENT_TOO_LARGE.problem(detail));
     }
 
-    public void notFound(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
-        write(request, response, ProblemType.NOT_FOUND.problem(detail));
-    }
-
     private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
         if (response.isCommitted()) {
