@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -63,8 +64,12 @@ class BearerTokensIntegrationTests {
     }
 
     @AfterAll
-    static void stopIssuer() {
+    static void stopIssuerAndDebugLogging() {
         JWKS.stop(0);
+        // Levels are global to the JVM: the applications of later test classes would go on logging at DEBUG.
+        LoggingSystem logging = LoggingSystem.get(BearerTokensIntegrationTests.class.getClassLoader());
+        logging.setLogLevel("org.springframework.security", null);
+        logging.setLogLevel("dev.ipv6lifecycle", null);
     }
 
     @BeforeEach
