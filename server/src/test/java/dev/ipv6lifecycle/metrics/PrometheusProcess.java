@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.metrics;
 
+import dev.ipv6lifecycle.server.web.Api;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -47,9 +48,11 @@ final class PrometheusProcess implements AutoCloseable {
                 scrape_configs:
                   - job_name: ipv6-lifecycle
                     metrics_path: /actuator/prometheus
+                    authorization:
+                      credentials: %s
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
-                """.formatted(rules.toAbsolutePath(), targetPort));
+                """.formatted(rules.toAbsolutePath(), Api.ADMIN_KEY, targetPort));
         Process process = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + directory.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(directory.resolve("prometheus.log").toFile()).start();

@@ -46,8 +46,8 @@ class ServerIntegrationTests {
     }
 
     @Test
-    void infoReportsTheVersion() throws Exception {
-        assertThat(get("/actuator/info")).contains("\"version\":\"0.1.0-SNAPSHOT\"");
+    void theApiDocumentReportsTheVersion() throws Exception {
+        assertThat(get("/v3/api-docs")).contains("\"version\":\"0.1.0-SNAPSHOT\"");
     }
 
     @Test

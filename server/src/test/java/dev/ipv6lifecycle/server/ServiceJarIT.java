@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -35,11 +36,13 @@ class ServiceJarIT {
     void startsOnItsEmbeddedPostgresqlAndKeepsTheDataAcrossARestart() throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
         int pgPort = ServiceProcess.freePort();
+        String adminKey;
 
         try (ServiceProcess first = ServiceProcess.start(work, home, Map.of(),
                 "--ipv6.embedded-postgres.port=" + pgPort)) {
             assertThat(first.awaitHealthy(STARTUP)).contains("\"status\":\"UP\"").contains("\"db\"");
-            assertThat(first.get("/actuator/info").body()).contains("\"version\":\"0.1.0-SNAPSHOT\"");
+            assertThat(first.get("/v3/api-docs").body()).contains("\"version\":\"0.1.0-SNAPSHOT\"");
+            adminKey = assertTheFirstStartWroteAnAdminKeyOnlyItsUserMayRead(first);
             execute(pgPort, "CREATE TABLE restart_marker (note text)",
                     "INSERT INTO restart_marker VALUES ('written before the restart')");
             assertThat(first.stop()).isEqualTo(ServiceProcess.STOPPED_BY_SIGTERM);
@@ -53,6 +56,10 @@ class ServiceJarIT {
         try (ServiceProcess second = ServiceProcess.start(work, home, Map.of(),
                 "--ipv6.embedded-postgres.port=" + pgPort)) {
             second.awaitHealthy(STARTUP);
+            assertThat(Files.readString(work.resolve("data/admin-api-key")).strip())
+                    .as("a restart keeps the key it created").isEqualTo(adminKey);
+            assertThat(second.get("/api/v1/pools", adminKey).statusCode()).isEqualTo(200);
+            assertThat(second.log()).doesNotContain(adminKey).doesNotContain("Created admin API key");
             assertThat(query(pgPort, "SELECT note FROM restart_marker")).isEqualTo("written before the restart");
             assertThat(query(pgPort, "SELECT count(*) FROM flyway_schema_history WHERE success")).isNotEqualTo("0");
             assertThat(second.stop()).isEqualTo(ServiceProcess.STOPPED_BY_SIGTERM);
@@ -121,7 +128,9 @@ class ServiceJarIT {
                 assertThat(service.awaitHealthy(STARTUP)).contains("\"status\":\"UP\"");
                 assertThat(service.stop()).isEqualTo(ServiceProcess.STOPPED_BY_SIGTERM);
             }
-            assertThat(work.resolve("data")).doesNotExist();
+            // Only the first admin key lives in the data directory: no database of its own.
+            assertThat(work.resolve("data/postgres")).doesNotExist();
+            assertThat(work.resolve("data/admin-api-key")).exists();
             try (Connection connection = external.connect(); Statement statement = connection.createStatement();
                  ResultSet version = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000, "
                          + "(SELECT count(*) FROM flyway_schema_history WHERE success)")) {
@@ -130,6 +139,18 @@ class ServiceJarIT {
                 assertThat(version.getInt(2)).isPositive();
             }
         }
+    }
+
+    private String assertTheFirstStartWroteAnAdminKeyOnlyItsUserMayRead(ServiceProcess service) throws Exception {
+        Path file = work.resolve("data/admin-api-key");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String key = Files.readString(file).strip();
+        assertThat(key).startsWith("ipv6k_").hasSize("ipv6k_".length() + 43);
+        assertThat(service.get("/api/v1/pools").statusCode()).isEqualTo(401);
+        assertThat(service.get("/api/v1/pools", key).statusCode()).isEqualTo(200);
+        String log = service.log();
+        assertThat(log).contains("Created admin API key").contains(file.toString()).doesNotContain(key);
+        return key;
     }
 
     private static void execute(int pgPort, String... statements) throws SQLException {

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.Set;
+import org.hibernate.validator.constraints.time.DurationMax;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** Body of {@code POST /api/v1/pools}. */
 record CreatePoolRequest(
@@ -17,6 +19,12 @@ record CreatePoolRequest(
         @Schema(type = "string", example = "2001:db8::/32") @NotNull Ipv6Prefix prefix,
         @Schema(example = "[48, 56, 64]") @NotEmpty @Size(max = 17) Set<@NotNull @Min(48) @Max(64) Integer> delegatedLengths,
         @Schema(example = "56") @NotNull @Min(48) @Max(64) Integer defaultLength,
-        @Schema(type = "string", example = "P1D", description = "ISO-8601; default P1D") Duration quarantine,
-        @Schema(type = "string", example = "PT24H", description = "ISO-8601; default PT24H") Duration staleAfter) {
+        @Schema(type = "string", example = "P1D", description = "ISO-8601, at most ten years; default P1D")
+        @DurationMax(days = MAX_DAYS) @JsonDeserialize(using = IsoDurationDeserializer.class) Duration quarantine,
+        @Schema(type = "string", example = "PT24H", description = "ISO-8601, at most ten years; default PT24H")
+        @DurationMax(days = MAX_DAYS) @JsonDeserialize(using = IsoDurationDeserializer.class)
+        Duration staleAfter) {
+
+    /** Far beyond any real quarantine, and far from the end of time that a deadline's arithmetic would reach. */
+    static final long MAX_DAYS = 3650;
 }

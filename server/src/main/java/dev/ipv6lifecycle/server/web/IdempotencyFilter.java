@@ -46,8 +46,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>the same key with another request: 422; while the first request still runs: 409.</li>
  * </ul>
  */
-// After Spring Security's filters (order -100) once they exist: the tenant must be known before the key
-// can be looked up.
+// After Spring Security's filters (order -100): the tenant must be known before the key can be looked up.
 @Component
 @Order(0)
 class IdempotencyFilter extends OncePerRequestFilter {
@@ -59,6 +58,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final int MAX_KEY_LENGTH = 255;
+
+    /** Answers that hold a secret (a new API key) are never stored: their key is ignored. */
+    private static final String NOT_KEPT = "/api/v1/admin/api-keys";
     private static final String CLAIM_ATTRIBUTE = IdempotencyFilter.class.getName() + ".claim";
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
@@ -75,8 +77,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = paths.getPathWithinApplication(request);
         return !"POST".equals(request.getMethod()) || request.getHeader(KEY_HEADER) == null
-                || !paths.getPathWithinApplication(request).startsWith("/api/");
+                || !path.startsWith("/api/") || path.startsWith(NOT_KEPT);
     }
 
     /** A controller that answers with a future finishes on an async dispatch; that is where its answer is. */
@@ -229,7 +232,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     /** The request with its body already read (to fingerprint it), readable again by the controller. */
-    private static final class CachedBodyRequest extends HttpServletRequestWrapper {
+    static final class CachedBodyRequest extends HttpServletRequestWrapper {
 
         private final byte[] body;
 

@@ -1,8 +1,11 @@
 package dev.ipv6lifecycle.server.web;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.time.Duration;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.boot.info.BuildProperties;
@@ -13,6 +16,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
+    private static final String BEARER = "bearer";
+
     static {
         // Both travel as plain strings: "2001:db8::/32" and ISO-8601 durations such as "P1D".
         SpringDocUtils.getConfig().replaceWithClass(Ipv6Prefix.class, String.class);
@@ -21,7 +26,13 @@ class OpenApiConfiguration {
 
     @Bean
     OpenAPI ipv6LifecycleOpenApi(BuildProperties build) {
-        return new OpenAPI().info(new Info()
+        // Every operation needs a bearer credential; Swagger UI's "Authorize" takes an API key or a JWT.
+        return new OpenAPI()
+                .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer")
+                        .description("An API key of this service (ipv6k_...) or a JWT of the configured issuer")))
+                .addSecurityItem(new SecurityRequirement().addList(BEARER))
+                .info(new Info()
                 .title("IPv6 prefix lifecycle service")
                 .version(build.getVersion())
                 .description("""

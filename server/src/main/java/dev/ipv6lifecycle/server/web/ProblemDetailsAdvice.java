@@ -28,6 +28,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -64,6 +65,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             ConstraintViolationException.class})
     ResponseEntity<Object> handleApplicationException(Exception exception) {
         return ProblemType.answer(describe(exception), HttpHeaders.EMPTY);
+    }
+
+    /** A rule a controller checks itself (whose keys an admin may create): 403, as the security filters answer. */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> handleAccessDenied(AccessDeniedException denied) {
+        return ProblemType.answer(ProblemType.FORBIDDEN.problem(
+                "The caller may not do this: " + denied.getMessage() + "."), HttpHeaders.EMPTY);
     }
 
     /**

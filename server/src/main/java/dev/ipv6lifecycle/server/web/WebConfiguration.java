@@ -1,13 +1,26 @@
 package dev.ipv6lifecycle.server.web;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Lets query parameters and path variables be typed as {@link Ipv6Prefix}, with its own validation. */
+/**
+ * Lets query parameters and path variables be typed as {@link Ipv6Prefix}, with its own validation; and makes
+ * Tomcat's own refusals (before the application) problem documents too.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemReportValve(JsonMapper json) {
+        return factory -> factory.addContextCustomizers(context ->
+                context.getParent().getPipeline().addValve(new ProblemReportValve(json)));
+    }
 
     @Override
     public void addFormatters(FormatterRegistry registry) {

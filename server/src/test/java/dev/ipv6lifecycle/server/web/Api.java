@@ -17,22 +17,50 @@ import tools.jackson.databind.json.JsonMapper;
 /** Real HTTP against the running service, and problem-details assertions on its answers. */
 public final class Api {
 
+    /** The admin key of tenant default every test application seeds (src/test/resources/config/application.yml). */
+    public static final String ADMIN_KEY = "test-admin-key-of-tenant-default-not-a-secret";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client;
     private final int port;
+    private final String bearer;
 
+    /** Acts as an admin of tenant default. */
     public Api(int port) {
         this(HttpClient.newHttpClient(), port);
     }
 
     public Api(HttpClient client, int port) {
+        this(client, port, ADMIN_KEY);
+    }
+
+    private Api(HttpClient client, int port, String bearer) {
         this.client = client;
         this.port = port;
+        this.bearer = bearer;
+    }
+
+    /** The same service, called with another API key or JWT. */
+    public Api as(String bearerToken) {
+        return new Api(client, port, bearerToken);
+    }
+
+    /** The same service, called without credentials. */
+    public Api anonymous() {
+        return new Api(client, port, null);
+    }
+
+    public int port() {
+        return port;
     }
 
     public Answer get(String path) {
         return send("GET", path, null, Map.of());
+    }
+
+    public Answer delete(String path) {
+        return send("DELETE", path, null, Map.of());
     }
 
     public Answer post(String path, String json) {
@@ -57,8 +85,13 @@ public final class Api {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        boolean authorizationGiven = false;
         for (int i = 0; i < headerNamesAndValues.size(); i += 2) {
             request.header(headerNamesAndValues.get(i), headerNamesAndValues.get(i + 1));
+            authorizationGiven |= "Authorization".equalsIgnoreCase(headerNamesAndValues.get(i));
+        }
+        if (bearer != null && !authorizationGiven) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         try {
             HttpResponse<String> response = client.send(request.build(),

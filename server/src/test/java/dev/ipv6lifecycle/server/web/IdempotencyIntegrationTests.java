@@ -192,8 +192,8 @@ class IdempotencyIntegrationTests {
     @Test
     void doesNotStoreAnAnswerThatOnlyTheErrorPageWrites() {
         String path = "/api/v1/test-only/idempotency/send-error";
-        api.post(path, thing(name, null), key).assertProblem(403, "http-403");
-        api.post(path, thing(name, null), key).assertProblem(403, "http-403");
+        api.post(path, thing(name, null), key).assertProblem(410, "http-410");
+        api.post(path, thing(name, null), key).assertProblem(410, "http-410");
 
         assertThat(TestOnlyController.invocations(name)).isEqualTo(2);
     }
@@ -256,6 +256,7 @@ class IdempotencyIntegrationTests {
         byte[] body = thing(name, null).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST " + THINGS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + Api.ADMIN_KEY + "\r\n"
                 + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
                 + "Idempotency-Key: caf").getBytes(StandardCharsets.US_ASCII));
         request.write(0xe9);

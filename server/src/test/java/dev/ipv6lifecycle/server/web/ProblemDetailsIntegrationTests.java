@@ -131,8 +131,8 @@ class ProblemDetailsIntegrationTests {
     void anErrorRaisedOutsideAControllerIsAProblemToo() {
         Api.Answer answer = api.post(PROBLEMS + "/send-error", "");
 
-        JsonNode problem = answer.assertProblem(403, "http-403");
-        assertThat(problem.path("title").asString()).isEqualTo("Forbidden");
+        JsonNode problem = answer.assertProblem(410, "http-410");
+        assertThat(problem.path("title").asString()).isEqualTo("Gone");
         assertThat(answer.body()).doesNotContain("tomcat internals");
     }
 

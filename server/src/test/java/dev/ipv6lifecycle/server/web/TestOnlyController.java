@@ -149,7 +149,8 @@ class TestOnlyController {
 
     @PostMapping("/problems/send-error")
     void sendError(HttpServletResponse response) throws IOException {
-        response.sendError(HttpStatus.FORBIDDEN.value(), "tomcat internals");
+        // A status with no problem type of its own (403 has one since authorisation exists).
+        response.sendError(HttpStatus.GONE.value(), "tomcat internals");
     }
 
     @PostMapping("/problems/body")
@@ -213,7 +214,7 @@ class TestOnlyController {
     @PostMapping("/idempotency/send-error")
     void sendErrorCounting(@RequestBody Thing thing, HttpServletResponse response) throws IOException {
         INVOCATIONS.computeIfAbsent(thing.name(), ignored -> new AtomicInteger()).incrementAndGet();
-        response.sendError(HttpStatus.FORBIDDEN.value());
+        response.sendError(HttpStatus.GONE.value());
     }
 
     record Thing(@NotBlank String name, String note) {

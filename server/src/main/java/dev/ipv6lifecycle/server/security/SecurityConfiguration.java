@@ -1,0 +1,193 @@
+package dev.ipv6lifecycle.server.security;
+
+import dev.ipv6lifecycle.server.web.ProblemResponses;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what. Every {@code /api/**} request carries {@code Authorization: Bearer ...}: an API key of
+ * this service or a JWT of the configured issuer ({@code spring.security.oauth2.resourceserver.jwt.*}).
+ * Reads need {@code viewer}, lifecycle commands and allocation {@code operator}, everything that shapes the
+ * installation (pools, administration, the sweep, the audit export) {@code admin}; an admin may do what an
+ * operator may, an operator what a viewer may. An API path not named here needs {@code admin}: a new
+ * endpoint is closed until someone decides otherwise.
+ *
+ * <p>Outside the API: {@code /actuator/health} and the API documentation are public; {@code
+ * /actuator/prometheus} needs credentials of tenant {@code default} (the metrics show every tenant), unless
+ * it is asked for on a separate management port ({@code management.server.port}), which an operator keeps
+ * off the public network; every other path is closed. Failures are problem details: 401 without valid
+ * credentials, 403 with a role that does not suffice.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET) // tools and tests run without a web server
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthenticationManager bearerAuthentication,
+                                            AuthenticationEntryPoint problemEntryPoint,
+                                            AccessDeniedHandler problemAccessDenied,
+                                            Environment environment) throws Exception {
+        http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: a bearer token cannot be forged cross-site
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .anonymous(anonymous -> { })
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problemEntryPoint)
+                        .accessDeniedHandler(problemAccessDenied))
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .bearerTokenResolver(oneBearerToken())
+                        .authenticationManagerResolver(request -> bearerAuthentication)
+                        .authenticationEntryPoint(problemEntryPoint)
+                        .accessDeniedHandler(problemAccessDenied))
+                .authorizeHttpRequests(requests -> requests
+                        // The original request was authorised already; its async completion and error page are
+                        // part of the same answer.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(onManagementPort(environment)).permitAll()
+                        .requestMatchers("/actuator/prometheus").access(operatorTenant())
+                        .requestMatchers("/actuator", "/actuator/**").denyAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers("/api/v1/admin/**", "/api/v1/maintenance/**", "/api/v1/audit/**")
+                        .hasRole(Role.ADMIN.name())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/delegations", "/api/v1/delegations/**")
+                        .hasRole(Role.OPERATOR.name())
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasRole(Role.VIEWER.name())
+                        .requestMatchers("/api/**").hasRole(Role.ADMIN.name())
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+
+    @Bean
+    static RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.withDefaultRolePrefix()
+                .role(Role.ADMIN.name()).implies(Role.OPERATOR.name())
+                .role(Role.OPERATOR.name()).implies(Role.VIEWER.name())
+                .build();
+    }
+
+    /**
+     * API keys and JWTs, told apart by shape: a JWT is three dot-separated parts, no API key has a dot. The
+     * failure messages name the kind of credential, never any part of it.
+     */
+    @Bean
+    AuthenticationManager bearerAuthentication(ApiKeys keys, ObjectProvider<JwtDecoder> jwtDecoder) {
+        return authentication -> {
+            String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+            if (token.chars().filter(c -> c == '.').count() == 2) {
+                JwtDecoder decoder = jwtDecoder.getIfAvailable();
+                if (decoder == null) {
+                    throw new InvalidBearerTokenException("JWTs are not accepted: no issuer is configured.");
+                }
+                Jwt jwt;
+                try {
+                    jwt = decoder.decode(token);
+                } catch (BadJwtException invalid) {
+                    throw new InvalidBearerTokenException("The JWT is not valid: " + invalid.getMessage(), invalid);
+                } catch (JwtException unavailable) {
+                    // The issuer's keys could not be fetched: the service's problem, not the client's.
+                    throw new AuthenticationServiceException("The JWT could not be verified.", unavailable);
+                }
+                return new TenantAuthentication(JwtIdentities.identity(jwt));
+            }
+            return keys.authenticate(token)
+                    .map(key -> new TenantAuthentication(new CallerIdentity(key.tenantId(), "api-key:" + key.id(),
+                            key.role())))
+                    .orElseThrow(() -> new InvalidBearerTokenException("The API key is unknown or revoked."));
+        };
+    }
+
+    @Bean
+    AuthenticationEntryPoint problemEntryPoint(ProblemResponses problems) {
+        return (request, response, failure) -> {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            // The resolver's and this service's descriptions name what is wrong, never the credential itself.
+            String detail = failure instanceof OAuth2AuthenticationException invalid
+                    && invalid.getError().getDescription() != null ? invalid.getError().getDescription()
+                    : "Send 'Authorization: Bearer <API key or JWT>'.";
+            problems.unauthorized(request, response, detail);
+        };
+    }
+
+    @Bean
+    AccessDeniedHandler problemAccessDenied(ProblemResponses problems) {
+        return (request, response, denied) -> problems.forbidden(request, response,
+                "The caller's role does not allow " + request.getMethod() + " on this path.");
+    }
+
+    /** Two Authorization headers are ambiguous: which one acts? Neither: 401. */
+    private static BearerTokenResolver oneBearerToken() {
+        DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
+        return request -> {
+            Enumeration<String> headers = request.getHeaders(HttpHeaders.AUTHORIZATION);
+            if (headers != null && headers.hasMoreElements()) {
+                headers.nextElement();
+                if (headers.hasMoreElements()) {
+                    throw new OAuth2AuthenticationException(
+                            BearerTokenErrors.invalidRequest("Send one Authorization header, not several."));
+                }
+            }
+            return standard.resolve(request);
+        };
+    }
+
+    /**
+     * Prometheus on the management port, when there is one of its own: reachable by whoever reaches the port.
+     * The ports as the running servers report them ({@code local.*.port}), so a random port (0) works too.
+     */
+    private static RequestMatcher onManagementPort(Environment environment) {
+        return request -> {
+            String management = environment.getProperty("local.management.port");
+            return management != null && !management.equals(environment.getProperty("local.server.port"))
+                    && management.equals(Integer.toString(request.getLocalPort()))
+                    && "/actuator/prometheus".equals(path(request));
+        };
+    }
+
+    private static String path(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        return context != null && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> operatorTenant() {
+        return (authentication, context) -> new AuthorizationDecision(
+                authentication.get().getPrincipal() instanceof CallerIdentity identity
+                        && CallerIdentity.OPERATOR_TENANT.equals(identity.tenantId()));
+    }
+}
