@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.Ipv6LifecycleApplication;
+import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.time.Duration;
@@ -70,6 +71,7 @@ class HostileRequestsProperties {
         String database = SharedPostgres.freshDatabase();
         jdbc = new JdbcTemplate(SharedPostgres.dataSource(database));
         app = new SpringApplicationBuilder(Ipv6LifecycleApplication.class)
+                .initializers(new SilentNasInitializer())
                 .run("--spring.datasource.url=" + database, "--spring.datasource.username=" + SharedPostgres.USER,
                         "--spring.datasource.password=", "--server.port=0",
                         // Thousands of refused commands and unknown paths: their warnings would only slow the run.
@@ -90,7 +92,9 @@ class HostileRequestsProperties {
         JsonNode active = admin.post("/api/v1/delegations", "{\"subscriberId\": \"sub-active\", \"activate\": true}").json();
         String revoking = admin.post("/api/v1/delegations", "{\"subscriberId\": \"sub-revoking\"}").json()
                 .get("id").asString();
-        assertThat(admin.post("/api/v1/delegations/" + revoking + "/revoke", null).status()).isEqualTo(200);
+        // With a session on the silent NAS, so that it stays REVOKING.
+        assertThat(admin.post("/api/v1/delegations/" + revoking + "/revoke", "{\"nas\": "
+                + SilentNasInitializer.sessionJson("sub-revoking") + "}").status()).isEqualTo(200);
         targets = new Targets(pool, active.get("id").asString(), revoking, viewerKey.get("id").asString(),
                 active.get("prefix").asString());
 

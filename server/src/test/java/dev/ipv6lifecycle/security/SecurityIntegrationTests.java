@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,6 +84,8 @@ class SecurityIntegrationTests {
                 f -> "/api/v1/delegations/" + f.delegation("SUSPENDED") + "/resume", null));
         all.add(new Endpoint("POST", "operator", true,
                 f -> "/api/v1/delegations/" + f.delegation("ACTIVE") + "/revoke", "{\"reason\": \"contract ended\"}"));
+        all.add(new Endpoint("POST", "operator", true,
+                f -> "/api/v1/delegations/" + f.delegation("REVOKING") + "/complete-revocation", null));
         // admin: pools, administration, audit export, API keys
         all.add(new Endpoint("POST", "admin", false, f -> "/api/v1/pools", "POOL"));
         all.add(new Endpoint("POST", "admin", true, f -> "/api/v1/pools/" + f.pool() + "/drain", null));
@@ -92,6 +95,7 @@ class SecurityIntegrationTests {
                 + Instant.now().plusSeconds(60), null));
         all.add(new Endpoint("GET", "admin", false, f -> "/api/v1/admin/projections", null));
         all.add(new Endpoint("POST", "admin", false, f -> "/api/v1/admin/projections/pools/replay", null));
+        all.add(new Endpoint("POST", "admin", false, f -> "/api/v1/maintenance/sweep", null));
         all.add(new Endpoint("GET", "admin", false, f -> "/api/v1/admin/api-keys", null));
         all.add(new Endpoint("POST", "admin", false, f -> "/api/v1/admin/api-keys",
                 "{\"role\": \"viewer\", \"name\": \"matrix\"}"));
@@ -134,6 +138,11 @@ class SecurityIntegrationTests {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     !admin.get("/api/v1/admin/projections").body().contains("\"replaying\":true"));
         }
+    }
+
+    @Test
+    void onlyTheInstallationsOwnAdminsRunTheSweepThatCoversEveryTenant() {
+        otherAdmin.post("/api/v1/maintenance/sweep", null).assertProblem(403, "forbidden");
     }
 
     @Test
@@ -312,10 +321,14 @@ class SecurityIntegrationTests {
                 case "ALLOCATED" -> List.of();
                 case "ACTIVE" -> List.of("activate");
                 case "SUSPENDED" -> List.of("activate", "suspend");
+                case "REVOKING" -> List.of("activate", "revoke");
                 default -> throw new IllegalArgumentException(state);
             };
             for (String step : steps) {
-                assertThat(admin.post("/api/v1/delegations/" + id + "/" + step, null).status()).isEqualTo(200);
+                // A revocation with a session on the tests' silent NAS stays REVOKING.
+                String body = step.equals("revoke") ? "{\"nas\": " + SilentNasInitializer.sessionJson(subscriber()) + "}"
+                        : null;
+                assertThat(admin.post("/api/v1/delegations/" + id + "/" + step, body).status()).isEqualTo(200);
             }
             // Reads come from the read side, which follows the event store by milliseconds.
             await().atMost(Duration.ofSeconds(10)).until(() -> {

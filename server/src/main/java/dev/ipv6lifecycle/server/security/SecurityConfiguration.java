@@ -83,7 +83,9 @@ class SecurityConfiguration {
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                         .permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers("/api/v1/admin/**", "/api/v1/maintenance/**", "/api/v1/audit/**")
+                        // The sweep covers every tenant: only the installation's own admins run it.
+                        .requestMatchers("/api/v1/maintenance/**").access(installationAdmin())
+                        .requestMatchers("/api/v1/admin/**", "/api/v1/audit/**")
                         .hasRole(Role.ADMIN.name())
                         .requestMatchers(HttpMethod.POST, "/api/v1/delegations", "/api/v1/delegations/**")
                         .hasRole(Role.OPERATOR.name())
@@ -183,6 +185,11 @@ class SecurityConfiguration {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
         return context != null && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> installationAdmin() {
+        return (authentication, context) -> new AuthorizationDecision(
+                authentication.get().getPrincipal() instanceof CallerIdentity identity && identity.isInstallationAdmin());
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> operatorTenant() {
