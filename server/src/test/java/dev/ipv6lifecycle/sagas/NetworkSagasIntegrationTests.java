@@ -40,7 +40,7 @@ class NetworkSagasIntegrationTests {
         netbox = NetBoxEmulator.start();
         netbox.seedTenant("default", "Default ISP");
         service = RunningService.start(SharedPostgres.freshDatabase(),
-                "--radius.dae.secret=" + SECRET, "--radius.dae.port=" + nas.port(), "--radius.dae.timeout=PT0.3S",
+                "--radius.dae.secret=" + SECRET, "--radius.dae.port=" + nas.port(), "--radius.dae.timeout=PT1S",
                 "--radius.dae.retries=1", "--netbox.url=" + netbox.url(), "--netbox.token=" + netbox.token(),
                 "--netbox.timeout=PT2S");
         poolId = service.createPool("2001:db8:5a00::/40");

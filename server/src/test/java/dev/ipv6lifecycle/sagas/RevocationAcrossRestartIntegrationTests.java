@@ -28,7 +28,7 @@ class RevocationAcrossRestartIntegrationTests {
         String id;
         try (FreeRadiusNas nas = FreeRadiusNas.start(SECRET)) {
             String[] radius = {"--radius.dae.secret=" + SECRET, "--radius.dae.port=" + nas.port(),
-                    "--radius.dae.timeout=PT0.3S", "--radius.dae.retries=1"};
+                    "--radius.dae.timeout=PT1S", "--radius.dae.retries=1"};
 
             try (RunningService first = RunningService.start(database, radius)) {
                 String pool = first.createPool("2001:db8:6b00::/40");
