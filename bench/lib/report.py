@@ -64,8 +64,10 @@ rows.append(("read-side lag (allocation answered to visible in GET), under the 6
              f"p50 {r.get('lag_p50_ms')} ms, p99 {r.get('lag_p99_ms')} ms (first half p99 {r.get('lag_p99_first_half_ms')}, "
              f"second half {r.get('lag_p99_second_half_ms')}; {r.get('lag_ok')} probes, {r.get('lag_errors')} not seen in 30 s)",
              "p99 < 100 ms, not growing", verdict(lag_ok)))
+partial = (f"; stopped waiting after {r['replay_stopped_after_s']} s, at event {r.get('replayed_events')} "
+           "of the slowest processor") if r.get("replay_stopped_after_s") else ""
 rows.append((f"rebuilding every projection from {r.get('events')} events",
-             f"{r.get('replay_events_per_s')} events/s ({float(r.get('replay_s', 'nan')):.1f} s)",
+             f"{r.get('replay_events_per_s')} events/s ({float(r.get('replay_s', 'nan')):.1f} s{partial})",
              ">= 25,000 events/s", verdict(cmp("replay_events_per_s", ">=", 25000))))
 sweep = r.get("sweep", "")
 sweep_ok = None
@@ -97,7 +99,8 @@ out.append(f"- PostgreSQL settings beyond the defaults: {r.get('pg_settings')}")
 out.append(f"- load average before / after: {r.get('load_before')} / {r.get('load_after')}")
 if quick:
     out.append("- **quick run**: small sizes and short phases; not a measurement of DESIGN.md §10")
-out.append(f"- data set for the rebuild and later rows: {r.get('events')} events, seeded in {float(r.get('seed_s', 'nan')):.1f} s by `bench/seed.sql`")
+out.append(f"- data set for the rebuild and later rows: {r.get('events')} events, seeded in {float(r.get('seed_s', 'nan')):.1f} s by `bench/seed.sql`"
+           + ("" if r.get("seed_reservations") == "1" else " (without prefix_reservation rows, see bench/seed.sql)"))
 out.append("")
 out.append("| figure | measured | DESIGN.md §10 | |")
 out.append("| --- | --- | --- | --- |")
