@@ -33,7 +33,7 @@ done
 if [ $QUICK = 1 ]; then
     PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
 else
-    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=10000 N_GET=50 N_ATTR=2000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=10000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
 fi
 
 . "$BENCH_DIR/lib/postgres.sh"
@@ -96,7 +96,7 @@ start_service() {
         SPRING_DATASOURCE_PASSWORD=bench IPV6_ADMIN_API_KEY="$KEY" PORT=$PORT ${SERVICE_ENV:-} \
         java ${SERVICE_JAVA_OPTS:-} $jfr -jar "$JAR" > "$WORK/service-$1.log" 2>&1 &
     SERVICE_PID=$!
-    for _ in $(seq 120); do
+    for _ in $(seq 300); do
         curl -sf -H "Authorization: Bearer $KEY" "$BASE/actuator/health" > /dev/null 2>&1 && return 0
         kill -0 $SERVICE_PID 2>/dev/null || { tail -n 50 "$WORK/service-$1.log" >&2; exit 1; }
         sleep 1
