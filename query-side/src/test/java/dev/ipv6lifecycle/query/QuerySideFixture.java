@@ -39,6 +39,7 @@ public final class QuerySideFixture implements AutoCloseable {
         this.jdbc = jdbc;
         context = new AnnotationConfigApplicationContext();
         context.registerBean(JdbcTemplate.class, () -> jdbc);
+        context.registerBean(ProjectionWriter.class, () -> new ProjectionWriter(jdbc));
         // The feature packages only: the processor configuration needs a whole Axon application.
         context.scan("dev.ipv6lifecycle.query.delegation", "dev.ipv6lifecycle.query.pool", "dev.ipv6lifecycle.query.audit");
         context.refresh();

@@ -5,6 +5,7 @@ import static dev.ipv6lifecycle.query.Timestamps.toSql;
 import dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
+import dev.ipv6lifecycle.query.ProjectionWriter;
 import dev.ipv6lifecycle.query.Projections;
 import java.time.Instant;
 import java.util.Objects;
@@ -12,7 +13,6 @@ import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,17 +24,17 @@ import org.springframework.stereotype.Component;
 @ProcessingGroup(Projections.ASSIGNMENT_HISTORY)
 class AssignmentHistoryProjection {
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writes;
 
-    AssignmentHistoryProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    AssignmentHistoryProjection(ProjectionWriter writes) {
+        this.writes = writes;
     }
 
     @EventHandler
     void on(PrefixAllocatedEvent event) {
         // Checked before any SQL, so that a malformed event is dead-lettered rather than failing the batch.
         Objects.requireNonNull(event.prefix(), "PrefixAllocatedEvent without a prefix");
-        jdbc.update("""
+        writes.update("""
                 INSERT INTO assignment_history (delegation_id, tenant_id, prefix, subscriber_id, pool_id, held_from)
                 VALUES (?, ?, ?::cidr, ?, ?, ?)
                 ON CONFLICT (delegation_id) DO NOTHING""",
@@ -54,10 +54,10 @@ class AssignmentHistoryProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM assignment_history");
+        writes.update("DELETE FROM assignment_history");
     }
 
     private void end(UUID delegationId, Instant at) {
-        jdbc.update("UPDATE assignment_history SET held_until = ? WHERE delegation_id = ?", toSql(at), delegationId);
+        writes.update("UPDATE assignment_history SET held_until = ? WHERE delegation_id = ?", toSql(at), delegationId);
     }
 }

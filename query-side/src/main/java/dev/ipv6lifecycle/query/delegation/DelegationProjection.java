@@ -11,6 +11,7 @@ import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
+import dev.ipv6lifecycle.query.ProjectionWriter;
 import dev.ipv6lifecycle.query.Projections;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,7 +21,6 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,10 +47,10 @@ class DelegationProjection {
                 quarantine_until = coalesce(?::timestamptz, quarantine_until)
             WHERE delegation_id = ? AND last_sequence < ?""";
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writes;
 
-    DelegationProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    DelegationProjection(ProjectionWriter writes) {
+        this.writes = writes;
     }
 
     @EventHandler
@@ -58,7 +58,7 @@ class DelegationProjection {
         // Checked here, before any SQL: a malformed event then fails in Java and goes to the dead-letter
         // queue, instead of aborting the PostgreSQL transaction that the queue itself writes in.
         Objects.requireNonNull(event.prefix(), "PrefixAllocatedEvent without a prefix");
-        jdbc.update("""
+        writes.update("""
                 INSERT INTO delegation_view (delegation_id, tenant_id, subscriber_id, pool_id, prefix, state,
                                              allocated_at, state_changed_at, reclaimed_from, last_sequence)
                 VALUES (?, ?, ?, ?, ?::cidr, 'ALLOCATED', ?, ?, ?, ?)
@@ -108,7 +108,7 @@ class DelegationProjection {
     @EventHandler
     void on(PrefixQuarantineEndedEvent event, @SequenceNumber long sequence) {
         // Not a transition: the delegation stays REVOKED or FAILED and keeps its quarantine_until.
-        jdbc.update("""
+        writes.update("""
                 UPDATE delegation_view SET quarantine_ended_at = ?, last_sequence = ?
                 WHERE delegation_id = ? AND last_sequence < ?""",
                 toSql(event.occurredAt()), sequence, event.delegationId(), sequence);
@@ -116,7 +116,7 @@ class DelegationProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM delegation_view");
+        writes.update("DELETE FROM delegation_view");
     }
 
     /** The column, if any, that records when the delegation entered the transition's state. */
@@ -125,7 +125,7 @@ class DelegationProjection {
     private void transition(UUID delegationId, long sequence, LifecycleState state, Stamp stamp, Instant at,
                             String reason, Instant quarantineUntil) {
         OffsetDateTime time = toSql(at);
-        jdbc.update(TRANSITION, state.name(), time, reason, sequence,
+        writes.update(TRANSITION, state.name(), time, reason, sequence,
                 stamp == Stamp.ACTIVATED ? time : null, stamp == Stamp.SUSPENDED ? time : null,
                 stamp == Stamp.REVOKED ? time : null, stamp == Stamp.FAILED ? time : null,
                 toSql(quarantineUntil), delegationId, sequence);

@@ -7,6 +7,7 @@ import dev.ipv6lifecycle.api.pool.PoolDrainedEvent;
 import dev.ipv6lifecycle.api.pool.PoolRetiredEvent;
 import dev.ipv6lifecycle.api.pool.PoolState;
 import dev.ipv6lifecycle.api.pool.PoolUndrainedEvent;
+import dev.ipv6lifecycle.query.ProjectionWriter;
 import dev.ipv6lifecycle.query.Projections;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,7 +17,6 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,10 +28,10 @@ import org.springframework.stereotype.Component;
 @ProcessingGroup(Projections.POOLS)
 class PoolProjection {
 
-    private final JdbcTemplate jdbc;
+    private final ProjectionWriter writes;
 
-    PoolProjection(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    PoolProjection(ProjectionWriter writes) {
+        this.writes = writes;
     }
 
     @EventHandler
@@ -39,7 +39,7 @@ class PoolProjection {
         // Checked before any SQL, so that a malformed event is dead-lettered rather than failing the batch.
         Objects.requireNonNull(event.prefix(), "PoolCreatedEvent without a prefix");
         Objects.requireNonNull(event.delegatedLengths(), "PoolCreatedEvent without delegated lengths");
-        jdbc.update("""
+        writes.update("""
                 INSERT INTO pool_view (pool_id, tenant_id, name, prefix, delegated_lengths, default_length, quarantine,
                                        stale_after, state, created_at, state_changed_at, last_sequence)
                 VALUES (?, ?, ?, ?::cidr, ?::smallint[], ?, ?::interval, ?::interval, 'ACTIVE', ?, ?, ?)
@@ -67,11 +67,11 @@ class PoolProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM pool_view");
+        writes.update("DELETE FROM pool_view");
     }
 
     private void changeState(UUID poolId, long sequence, PoolState state, Instant at) {
-        jdbc.update("""
+        writes.update("""
                 UPDATE pool_view SET state = ?, state_changed_at = ?, last_sequence = ?
                 WHERE pool_id = ? AND last_sequence < ?""", state.name(), toSql(at), sequence, poolId, sequence);
     }

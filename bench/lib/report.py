@@ -1,0 +1,116 @@
+"""Turns the harness's results (one "name value" a line) into the BENCHMARKS.md section of one run."""
+import sys
+
+results_file, raw_file, command = sys.argv[1], sys.argv[2], sys.argv[3]
+r = {}
+with open(results_file) as f:
+    for line in f:
+        name, _, value = line.rstrip("\n").partition(" ")
+        r[name] = value
+with open(raw_file) as f:
+    raw = f.read().strip()
+
+
+def num(name):
+    try:
+        return float(r.get(name, ""))
+    except ValueError:
+        return None
+
+
+def verdict(ok):
+    if ok is None:
+        return "not measured"
+    return "met" if ok else "**not met**"
+
+
+def cmp(name, op, target):
+    v = num(name)
+    if v is None:
+        return None
+    return v >= target if op == ">=" else v < target
+
+
+pg64 = num("pgbench_c64_tps")
+alloc64 = num("alloc_c64_per_s")
+ratio = alloc64 / pg64 if alloc64 is not None and pg64 else None
+quick = r.get("quick") == "1"
+
+rows = [
+    ("PostgreSQL baseline: pgbench, single-row INSERT per transaction, 1 client",
+     f"{r.get('pgbench_c1_tps')} tps (avg {r.get('pgbench_c1_latency_avg_ms')} ms)", "(reference)", ""),
+    ("PostgreSQL baseline: pgbench, single-row INSERT per transaction, 64 clients",
+     f"{r.get('pgbench_c64_tps')} tps (avg {r.get('pgbench_c64_latency_avg_ms')} ms)", "(reference)", ""),
+]
+for c in (1, 16):
+    rows.append((f"allocations via REST, {c} client{'s' if c > 1 else ''}",
+                 f"{r.get(f'alloc_c{c}_per_s')}/s, p50 {r.get(f'alloc_c{c}_p50_ms')} ms, p99 {r.get(f'alloc_c{c}_p99_ms')} ms, "
+                 f"{r.get(f'alloc_c{c}_errors')} errors", "", ""))
+ok64 = None
+if alloc64 is not None:
+    ok64 = alloc64 >= 3000 and (ratio or 0) >= 0.2 and (num("alloc_c64_p99_ms") or 1e9) < 50
+rows.append(("allocations via REST, 64 clients",
+             f"{r.get('alloc_c64_per_s')}/s, p50 {r.get('alloc_c64_p50_ms')} ms, p99 {r.get('alloc_c64_p99_ms')} ms, "
+             f"{r.get('alloc_c64_errors')} errors; **{ratio:.3f} x pgbench**" if ratio is not None else "n/a",
+             ">= 3,000/s, >= 0.2 x pgbench(64), p99 < 50 ms", verdict(ok64)))
+rows.append(("lifecycle transitions (activate, suspend, resume, revoke), 64 clients",
+             f"{r.get('lifecycle_per_s')}/s, p50 {r.get('lifecycle_p50_ms')} ms, p99 {r.get('lifecycle_p99_ms')} ms, "
+             f"{r.get('lifecycle_errors')} errors ({r.get('lifecycle_delegations')} delegations)",
+             ">= 3,000/s", verdict(cmp("lifecycle_per_s", ">=", 3000))))
+lag_ok = None
+if num("lag_p99_ms") is not None:
+    lag_ok = num("lag_p99_ms") < 100 and (num("lag_errors") or 0) == 0
+rows.append(("read-side lag (allocation answered to visible in GET), under the 64-client allocations",
+             f"p50 {r.get('lag_p50_ms')} ms, p99 {r.get('lag_p99_ms')} ms (first half p99 {r.get('lag_p99_first_half_ms')}, "
+             f"second half {r.get('lag_p99_second_half_ms')}; {r.get('lag_ok')} probes, {r.get('lag_errors')} not seen in 30 s)",
+             "p99 < 100 ms, not growing", verdict(lag_ok)))
+partial = (f"; stopped waiting after {r['replay_stopped_after_s']} s, at event {r.get('replayed_events')} "
+           "of the slowest processor") if r.get("replay_stopped_after_s") else ""
+rows.append((f"rebuilding every projection from {r.get('events')} events",
+             f"{r.get('replay_events_per_s')} events/s ({float(r.get('replay_s', 'nan')):.1f} s{partial})",
+             ">= 25,000 events/s", verdict(cmp("replay_events_per_s", ">=", 25000))))
+sweep = r.get("sweep", "")
+sweep_ok = None
+if sweep and not sweep.startswith("not available"):
+    try:
+        sweep_ok = float(sweep.split("s", 1)[0]) < 3
+    except ValueError:
+        pass
+rows.append((f"sweep over {r.get('delegation_rows')} delegations", f"sweep: {sweep}", "< 3 s", verdict(sweep_ok)))
+rows.append((f"`/actuator/prometheus` at {r.get('delegation_rows')} delegations, {r.get('pools')} pools",
+             f"p50 {r.get('prometheus_p50_ms')} ms, p99 {r.get('prometheus_p99_ms')} ms, max {r.get('prometheus_max_ms')} ms, "
+             f"{r.get('prometheus_errors')} errors, {r.get('prometheus_bytes')} bytes",
+             "< 50 ms", verdict(None if num("prometheus_p99_ms") is None
+                                else num("prometheus_p99_ms") < 50 and num("prometheus_errors") == 0)))
+rows.append((f"attribution query at {r.get('history_rows')} history rows",
+             f"p50 {r.get('attribution_p50_ms')} ms, p99 {r.get('attribution_p99_ms')} ms "
+             f"({r.get('attribution_found')} found, {r.get('attribution_errors')} errors)",
+             "p99 < 5 ms", verdict(cmp("attribution_p99_ms", "<", 5))))
+rows.append((f"heap after {r.get('delegation_rows')} delegations (used, after a full GC)",
+             f"{r.get('heap_used_mb')} MB (process RSS {r.get('rss_mb')} MB)", "< 512 MB",
+             verdict(cmp("heap_used_mb", "<", 512))))
+
+title = f"## Run of {r.get('started')}" + (f": {r['label']}" if r.get("label") else "") + (" (quick)" if quick else "")
+out = [title, ""]
+out.append(f"- command: `{command}` at commit `{r.get('commit')}`")
+out.append(f"- machine: {r.get('cores')} cores ({r.get('cpu')}), {r.get('memory')}, {r.get('jdk')}, "
+           f"PostgreSQL {r.get('postgres')} (Debian) on loopback, service and PostgreSQL on the same machine")
+out.append(f"- PostgreSQL settings beyond the defaults: {r.get('pg_settings')}")
+out.append(f"- load average before / after: {r.get('load_before')} / {r.get('load_after')}")
+if quick:
+    out.append("- **quick run**: small sizes and short phases; not a measurement of DESIGN.md §10")
+out.append(f"- data set for the rebuild and later rows: {r.get('events')} events, seeded in {float(r.get('seed_s', 'nan')):.1f} s by `bench/seed.sql`"
+           + ("" if r.get("seed_reservations") == "1" else " (without prefix_reservation rows, see bench/seed.sql)"))
+out.append("")
+out.append("| figure | measured | DESIGN.md §10 | |")
+out.append("| --- | --- | --- | --- |")
+for name, measured, target, v in rows:
+    out.append(f"| {name} | {measured} | {target} | {v} |")
+out.append("")
+out.append("<details><summary>load generator output</summary>")
+out.append("")
+out.append("```")
+out.append(raw)
+out.append("```")
+out.append("</details>")
+print("\n".join(out))

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The benchmark of DESIGN.md §10, in one run: builds the service, starts its own PostgreSQL (Debian's 15) on
+# loopback, runs the service against it, measures, and appends a dated section to BENCHMARKS.md.
+# See bench/README.md. Options:
+#   --quick        small sizes and short phases, for iteration (the section says so)
+#   --no-build     use the existing server/target/ipv6-lifecycle.jar
+#   --profile      record a JFR profile of the service (kept in the work directory, path printed)
+#   --label TEXT   a title for the section, e.g. "after JDBC batching"
+#   --no-write     print the section instead of appending it to BENCHMARKS.md
+# Environment: SERVICE_JAVA_OPTS (extra JVM options for the service), SERVICE_ENV (extra VAR=value pairs for the
+# service, space-separated), PG_SETTINGS (extra postgresql.conf lines), KEEP_WORK=1 (keep the work directory),
+# SERVICE_JAR (another build of the service, e.g. a copy of an earlier one; implies --no-build),
+# SEED_RESERVATIONS=1 (seed prefix_reservation too: about 15 minutes more, see bench/seed.sql),
+# REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s).
+set -euo pipefail
+
+ARGS="$*"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+QUICK=0 BUILD=1 PROFILE=0 WRITE=1 LABEL=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --quick) QUICK=1 ;;
+        --no-build) BUILD=0 ;;
+        --profile) PROFILE=1 ;;
+        --no-write) WRITE=0 ;;
+        --label) LABEL=$2; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ $QUICK = 1 ]; then
+    PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
+else
+    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=10000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+fi
+
+. "$BENCH_DIR/lib/postgres.sh"
+WORK=$(mktemp -d /tmp/ipv6-bench.XXXXXX)
+RESULTS=$WORK/results.txt
+SERVICE_PID=""
+cleanup() {
+    [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null || true
+    pg_stop
+    if [ "${KEEP_WORK:-0}" = 1 ] || [ $PROFILE = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+result() { echo "$1 $2" >> "$RESULTS"; }
+
+JAR=${SERVICE_JAR:-$ROOT/server/target/ipv6-lifecycle.jar}
+[ -n "${SERVICE_JAR:-}" ] && BUILD=0
+if [ $BUILD = 1 ]; then
+    log "building the service"
+    (cd "$ROOT" && { mvn -q -o -DskipTests package -pl server -am || mvn -q -DskipTests package -pl server -am; })
+fi
+LOADGEN="java -XX:+UseSerialGC -Xss256k $BENCH_DIR/loadgen/LoadGen.java"
+KEY=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+
+result started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+result commit "$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+changes')"
+result quick $QUICK
+result label "${LABEL:-}"
+result cores "$(nproc)"
+result cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+result memory "$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+result jdk "$(java -version 2>&1 | head -n 1)"
+result load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+log "starting PostgreSQL in $WORK/pg"
+pg_start "$WORK/pg"
+result postgres "$(psql -d ipv6 -tAc 'SHOW server_version')"
+result pg_settings "$(grep -v '^#' "$WORK/pg/extra.conf" | grep . | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+
+# --- 1. pgbench: a single-row INSERT per transaction, on the same database, at 1 and 64 clients ------------
+psql -q -d ipv6 -c "CREATE TABLE pgbench_single (id bigserial PRIMARY KEY, v int NOT NULL, at timestamptz NOT NULL DEFAULT now())"
+printf '\\set v random(1, 1000000)\nINSERT INTO pgbench_single (v) VALUES (:v);\n' > "$WORK/insert.sql"
+for c in 1 64; do
+    log "pgbench, $c clients, ${PGBENCH_S}s"
+    out=$("$PG_BIN/pgbench" -n -c $c -j $([ $c = 1 ] && echo 1 || echo 2) -T $PGBENCH_S -f "$WORK/insert.sql" ipv6 2>&1)
+    tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p')
+    lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+    result "pgbench_c${c}_tps" "$tps"
+    result "pgbench_c${c}_latency_avg_ms" "$lat"
+done
+psql -q -d ipv6 -c "DROP TABLE pgbench_single"
+
+# --- the service -----------------------------------------------------------------------------------------
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+start_service() {
+    local jfr=""
+    [ $PROFILE = 1 ] && jfr="-XX:StartFlightRecording=filename=$WORK/service-$1.jfr,settings=profile,dumponexit=true"
+    env SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/ipv6" SPRING_DATASOURCE_USERNAME=postgres \
+        SPRING_DATASOURCE_PASSWORD=bench IPV6_ADMIN_API_KEY="$KEY" PORT=$PORT ${SERVICE_ENV:-} \
+        java ${SERVICE_JAVA_OPTS:-} $jfr -jar "$JAR" > "$WORK/service-$1.log" 2>&1 &
+    SERVICE_PID=$!
+    for _ in $(seq 300); do
+        curl -sf -H "Authorization: Bearer $KEY" "$BASE/actuator/health" > /dev/null 2>&1 && return 0
+        kill -0 $SERVICE_PID 2>/dev/null || { tail -n 50 "$WORK/service-$1.log" >&2; exit 1; }
+        sleep 1
+    done
+    echo "service did not start" >&2; exit 1
+}
+stop_service() {
+    kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""
+}
+api() { curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "$@"; }
+loadgen() { $LOADGEN "$1" base=$BASE key=$KEY "${@:2}" | tee -a "$WORK/loadgen.txt"; }
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+log "starting the service"
+start_service live
+POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
+    | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+
+# --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
+log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
+loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt > /dev/null
+for c in 1 16 64; do
+    log "allocations, $c clients, ${ALLOC_S}s"
+    out=$(loadgen allocate pool=$POOL clients=$c seconds=$ALLOC_S warmup=2 ids=$WORK/ids-$c.txt lagProbe=$([ $c = 64 ] && echo true || echo false))
+    for f in per_s p50_ms p99_ms errors loadgen_cpu_s; do result "alloc_c${c}_$f" "$(field "$out" $f)"; done
+    if [ $c = 64 ]; then
+        for f in lag_ok lag_errors lag_p50_ms lag_p99_ms lag_p99_first_half_ms lag_p99_second_half_ms; do result "$f" "$(field "$out" $f)"; done
+    fi
+done
+
+# --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients --------------------------------
+cat "$WORK"/ids-64.txt "$WORK"/ids-16.txt "$WORK"/ids-1.txt > "$WORK/ids-lifecycle.txt"
+log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
+out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
+for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
+stop_service
+
+# --- the large data set, written into the event store while the service is stopped -----------------------
+log "seeding $POOLS pools x $PER_POOL delegations into the event store"
+t0=$(date +%s.%N)
+psql -q -d ipv6 -v pools=$POOLS -v per_pool=$PER_POOL -v reservations=${SEED_RESERVATIONS:-0} -f "$BENCH_DIR/seed.sql"
+result seed_reservations "${SEED_RESERVATIONS:-0}"
+result seed_s "$(echo "$(date +%s.%N) - $t0" | bc)"
+EVENTS=$(psql -d ipv6 -tAc "SELECT count(*) FROM domain_event_entry")
+DELEGATIONS=$(psql -d ipv6 -tAc "SELECT count(DISTINCT aggregate_identifier) FROM domain_event_entry WHERE type = 'Delegation'")
+result events "$EVENTS"
+result delegations "$DELEGATIONS"
+
+# --- 5. rebuilding every projection from the whole event store ---------------------------------------------
+start_service seeded
+log "replaying every projection over $EVENTS events"
+t0=$(date +%s.%N)
+for p in delegations pools assignment-history; do api -X POST -o /dev/null "$BASE/api/v1/admin/projections/$p/replay"; done
+sleep 1
+REPLAYED=$EVENTS
+while :; do
+    status=$(api "$BASE/api/v1/admin/projections")
+    # done when no processor replays any more and every position reached the head
+    if ! echo "$status" | grep -q '"replaying":true' && \
+       [ "$(echo "$status" | grep -o '"progressPercent":[0-9.]*' | grep -vc ':100.0$')" = 0 ]; then break; fi
+    if [ "$(echo "$(date +%s.%N) - $t0 > $REPLAY_TIMEOUT_S" | bc)" = 1 ]; then
+        # Too slow to wait for: the rate so far, from the slowest processor's position (global index; the
+        # sequence has increment 1, so it counts events up to a few gaps).
+        REPLAYED=$(echo "$status" | grep -o '"position":[0-9-]*' | cut -d: -f2 | sort -n | head -n 1)
+        result replay_stopped_after_s "$REPLAY_TIMEOUT_S"
+        break
+    fi
+    sleep 0.5
+done
+elapsed=$(echo "$(date +%s.%N) - $t0" | bc)
+result replay_s "$elapsed"
+result replayed_events "$REPLAYED"
+result replay_events_per_s "$(echo "$REPLAYED / $elapsed" | bc)"
+result history_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM assignment_history')"
+result delegation_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM delegation_view')"
+result pools "$(psql -d ipv6 -tAc 'SELECT count(*) FROM pool_view')"
+sleep 6 # one gauge refresh after the replay
+
+# --- 6. the sweep --------------------------------------------------------------------------------------------
+log "sweep"
+code=$(api -o "$WORK/sweep.json" -w '%{http_code} %{time_total}' -X POST "$BASE/api/v1/maintenance/sweep")
+if [ "${code%% *}" = 404 ]; then result sweep "not available in this build"; else
+    result sweep "${code#* }s (HTTP ${code%% *}: $(cat "$WORK/sweep.json"))"; fi
+
+# --- 7. the Prometheus scrape; 8. attribution queries; 9. heap ----------------------------------------------
+log "prometheus scrape"
+out=$(loadgen get path=/actuator/prometheus n=$N_GET)
+for f in p50_ms p99_ms max_ms errors bytes; do result "prometheus_$f" "$(field "$out" $f)"; done
+log "attribution queries"
+out=$(loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL)
+for f in p50_ms p99_ms found errors; do result "attribution_$f" "$(field "$out" $f)"; done
+log "heap"
+jcmd $SERVICE_PID GC.run > /dev/null
+sleep 1
+result heap_used_mb "$(jcmd $SERVICE_PID GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -n 1 | awk '{printf "%d", $1/1024}')"
+result rss_mb "$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$SERVICE_PID/status)"
+result load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+stop_service
+
+cp "$WORK/loadgen.txt" "$WORK/raw.txt"
+section=$(python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS")
+if [ $WRITE = 1 ]; then
+    [ -f "$ROOT/BENCHMARKS.md" ] || printf '# Benchmarks\n\nMeasured by `bench/run.sh` (see bench/README.md) against the numbers of DESIGN.md §10. Newest run last.\n' > "$ROOT/BENCHMARKS.md"
+    printf '\n%s\n' "$section" >> "$ROOT/BENCHMARKS.md"
+    log "appended to BENCHMARKS.md"
+fi
+echo "$section"
