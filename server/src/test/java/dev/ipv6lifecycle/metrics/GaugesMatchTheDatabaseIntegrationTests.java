@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.Ipv6LifecycleApplication;
+import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import io.micrometer.core.instrument.Gauge;
@@ -139,6 +140,7 @@ class GaugesMatchTheDatabaseIntegrationTests {
 
     private static ConfigurableApplicationContext start(String database, String refresh) {
         return new SpringApplicationBuilder(Ipv6LifecycleApplication.class)
+                .initializers(new SilentNasInitializer()) // the workload's REVOKING delegations stay REVOKING
                 .run("--spring.datasource.url=" + database, "--spring.datasource.username=" + SharedPostgres.USER,
                         "--spring.datasource.password=", "--server.port=0", "--ipv6.metrics.refresh=" + refresh);
     }
