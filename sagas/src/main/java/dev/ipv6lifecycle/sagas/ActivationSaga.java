@@ -86,10 +86,16 @@ public class ActivationSaga {
 
     @SagaEventHandler(associationProperty = "delegationId")
     void on(NetworkCallRecordedEvent event) {
-        if (failure != null || step >= STEPS.size() || event.step() != STEPS.get(step) || event.attempt() != attempt) {
-            return; // another saga's call, or a late answer to an attempt already given up on
+        if (failure != null || step >= STEPS.size() || event.step() != STEPS.get(step) || event.attempt() > attempt) {
+            return; // another saga's call
         }
         NetworkResult result = event.result();
+        // A success that arrives after its attempt was retried still did the step (every step is idempotent):
+        // when this processor runs behind by more than the step timeout, waiting for the latest attempt's
+        // answer would retry forever. Only a late failure is ignored; the latest attempt speaks for itself.
+        if (event.attempt() != attempt && result != NetworkResult.SUCCEEDED && result != NetworkResult.SKIPPED) {
+            return;
+        }
         if (result == NetworkResult.SUCCEEDED || result == NetworkResult.SKIPPED) {
             recordedInIpam |= event.step() == IPAM_RECORD && result == NetworkResult.SUCCEEDED;
             step++;

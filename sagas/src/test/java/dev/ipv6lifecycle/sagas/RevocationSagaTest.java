@@ -93,6 +93,28 @@ class RevocationSagaTest {
         assertThat(outbox.since(mark)).endsWith(call(IPAM_RELEASE, 2), COMPLETE);
     }
 
+    /** A saga processor running behind by more than the step timeout must still see its steps succeed. */
+    @Test
+    void goesOnWhenTheSuccessOfAnAttemptAlreadyRetriedArrivesLate() throws Exception {
+        fixture.givenAPublished(started())
+                .andThenTimeElapses(SETTINGS.stepTimeout())
+                .andThenTimeElapses(SETTINGS.stepTimeout())
+                .whenPublishingA(outcome(DISCONNECT, SUCCEEDED, 1))
+                .expectActiveSagas(1);
+        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1), call(DISCONNECT, 2), call(DISCONNECT, 3),
+                call(IPAM_RELEASE, 1));
+    }
+
+    @Test
+    void ignoresALateFailureOfAnAttemptAlreadyRetried() throws Exception {
+        fixture.givenAPublished(started())
+                .andThenTimeElapses(SETTINGS.stepTimeout())
+                .whenPublishingA(outcome(DISCONNECT, UNREACHABLE, 1))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), RevocationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1), call(DISCONNECT, 2));
+    }
+
     @Test
     void backsOffToTheLongestIntervalWhenThePeerRefuses() throws Exception {
         fixture.givenAPublished(started())

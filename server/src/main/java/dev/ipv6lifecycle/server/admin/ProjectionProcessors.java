@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -36,10 +37,17 @@ class ProjectionProcessors {
         if (processor == null) {
             throw DomainRejection.notFound("no projection " + name + "; projections: " + Projections.ALL);
         }
-        // Tokens can only be reset while no thread of any node holds them.
+        // Tokens can only be reset while no thread of any node holds them: with several nodes, the others
+        // must have stopped or released this processor's segments first. Either way this node goes on.
         processor.shutDown();
-        processor.resetTokens();
-        processor.start();
+        try {
+            processor.resetTokens();
+        } catch (UnableToClaimTokenException heldElsewhere) {
+            throw DomainRejection.conflict("projection " + name + " cannot be replayed while another node holds "
+                    + "its segments; stop the other nodes and try again");
+        } finally {
+            processor.start();
+        }
         return status(processor, head());
     }
 

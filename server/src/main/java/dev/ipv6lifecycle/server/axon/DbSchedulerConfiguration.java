@@ -1,8 +1,10 @@
 package dev.ipv6lifecycle.server.axon;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import dev.ipv6lifecycle.server.cluster.ClusterNode;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -23,16 +25,24 @@ class DbSchedulerConfiguration {
     @Bean
     Scheduler dbScheduler(DataSource dataSource, List<Task<?>> tasks, List<RecurringTask<?>> recurringTasks,
                           @Value("${ipv6.scheduler.polling-interval}") Duration pollingInterval,
-                          @Value("${ipv6.scheduler.threads}") int threads) {
+                          @Value("${ipv6.scheduler.threads}") int threads,
+                          @Value("${ipv6.scheduler.heartbeat-interval}") Duration heartbeatInterval,
+                          @Value("${ipv6.scheduler.missed-heartbeats-limit}") int missedHeartbeats,
+                          ClusterNode node) {
         // Transaction-aware, so a deadline scheduled by a command handler is written in the same
         // transaction as the command's events: both commit, or neither does.
         // Recurring tasks are started (their first execution stored) rather than only known.
+        // Every node polls the same table; an execution is picked by one of them only. One that a dead node
+        // had picked is run again by another once its heartbeats have stopped for the missed-heartbeat limit.
         List<Task<?>> oneTime = tasks.stream().filter(task -> !(task instanceof RecurringTask)).toList();
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), oneTime)
                 .startTasks(recurringTasks)
                 .pollingInterval(pollingInterval)
                 .threads(threads)
                 .enableImmediateExecution()
+                .schedulerName(new SchedulerName.Fixed(node.id()))
+                .heartbeatInterval(heartbeatInterval)
+                .missedHeartbeatsLimit(missedHeartbeats)
                 .build();
     }
 
