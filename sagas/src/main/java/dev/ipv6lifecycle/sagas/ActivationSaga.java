@@ -28,6 +28,7 @@ import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -168,7 +169,14 @@ public class ActivationSaga {
 
     private void cancelDeadline() {
         if (deadlineId != null) {
-            deadlines.cancelSchedule(NEXT_ATTEMPT, deadlineId);
+            try {
+                deadlines.cancelSchedule(NEXT_ATTEMPT, deadlineId);
+            } catch (RuntimeException firingNow) {
+                // db-scheduler cannot cancel a deadline another thread is running at this moment; that one then
+                // makes one more attempt, whose outcome this saga handles like any other.
+                LoggerFactory.getLogger(ActivationSaga.class)
+                        .debug("Deadline {} is firing; not cancelled", deadlineId, firingNow);
+            }
             deadlineId = null;
         }
     }
