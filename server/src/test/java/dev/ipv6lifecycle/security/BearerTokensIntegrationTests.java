@@ -34,6 +34,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -45,6 +46,9 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"logging.level.org.springframework.security=DEBUG",
         "logging.level.dev.ipv6lifecycle=DEBUG"})
 @ExtendWith(OutputCaptureExtension.class)
+// A context of its own: closed afterwards, so that its event processors do not hold segments, as another node
+// would, while the shared context's tests replay projections.
+@DirtiesContext
 class BearerTokensIntegrationTests {
 
     private static final RSAKey ISSUER_KEY = rsaKey("issuer");

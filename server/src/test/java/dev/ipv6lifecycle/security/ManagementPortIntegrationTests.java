@@ -7,11 +7,15 @@ import dev.ipv6lifecycle.server.web.Api;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /** With a management port of its own, Prometheus scrapes there without credentials; the API port is as before. */
 @IntegrationTest
 @TestPropertySource(properties = "management.server.port=0")
+// A context of its own: closed afterwards, so that its event processors do not hold segments, as another node
+// would, while the shared context's tests replay projections.
+@DirtiesContext
 class ManagementPortIntegrationTests {
 
     @LocalServerPort
