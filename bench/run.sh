@@ -56,7 +56,7 @@ if [ $BUILD = 1 ]; then
     (cd "$ROOT" && { mvn -q -o -DskipTests package -pl server -am || mvn -q -DskipTests package -pl server -am; })
 fi
 LOADGEN="java -XX:+UseSerialGC -Xss256k $BENCH_DIR/loadgen/LoadGen.java"
-KEY=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+KEY=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48) # the service wants 32 to 512 characters
 
 result started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 result commit "$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!BENCHMARKS.md' || echo '+changes')"
