@@ -8,6 +8,7 @@ import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
+import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.EndQuarantineCommand;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
@@ -61,6 +62,14 @@ class Delegation {
     private LifecycleState state;
     private Instant quarantineUntil;
     private boolean quarantineOver;
+    // Kept only for the answer to a command (view()): the same fields as the read side's row.
+    private UUID poolId;
+    private Instant allocatedAt;
+    private Instant activatedAt;
+    private Instant suspendedAt;
+    private Instant revokedAt;
+    private Instant failedAt;
+    private String reason;
 
     protected Delegation() {
         // Required by Axon to rebuild the aggregate from its events.
@@ -73,56 +82,62 @@ class Delegation {
         apply(new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.subscriberId(),
                 choice.poolId(), choice.prefix(), choice.placement(), choice.reclaimedFrom(), choice.quarantine(),
                 command.activate(), command.nas(), now()));
-        return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement());
+        return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement(), view());
     }
 
     @CommandHandler
-    void handle(ActivatePrefixCommand command) {
+    DelegationView handle(ActivatePrefixCommand command) {
         if (changes(command.tenantId(), LifecycleCommand.ACTIVATE)) {
             apply(new PrefixActivatedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
         }
+        return view();
     }
 
     @CommandHandler
-    void handle(SuspendPrefixCommand command) {
+    DelegationView handle(SuspendPrefixCommand command) {
         if (changes(command.tenantId(), LifecycleCommand.SUSPEND)) {
             apply(new PrefixSuspendedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
         }
+        return view();
     }
 
     @CommandHandler
-    void handle(ResumePrefixCommand command) {
+    DelegationView handle(ResumePrefixCommand command) {
         if (changes(command.tenantId(), LifecycleCommand.RESUME)) {
             apply(new PrefixResumedEvent(delegationId, tenantId, session(command.nas()), command.reason(), now()));
         }
+        return view();
     }
 
     @CommandHandler
-    void handle(RevokePrefixCommand command) {
+    DelegationView handle(RevokePrefixCommand command) {
         if (changes(command.tenantId(), LifecycleCommand.REVOKE)) {
             apply(new PrefixRevocationStartedEvent(delegationId, tenantId, subscriberId, prefix,
                     session(command.nas()), command.reason(), now()));
         }
+        return view();
     }
 
     @CommandHandler
-    void handle(CompleteRevocationCommand command, DeadlineManager deadlines) {
+    DelegationView handle(CompleteRevocationCommand command, DeadlineManager deadlines) {
         if (changes(command.tenantId(), LifecycleCommand.COMPLETE_REVOCATION)) {
             Instant now = now();
             Instant quarantineUntil = now.plus(quarantine);
             apply(new PrefixRevokedEvent(delegationId, tenantId, prefix, quarantineUntil, command.reason(), now));
             deadlines.schedule(quarantineUntil, QUARANTINE_END);
         }
+        return view();
     }
 
     @CommandHandler
-    void handle(FailActivationCommand command, DeadlineManager deadlines) {
+    DelegationView handle(FailActivationCommand command, DeadlineManager deadlines) {
         if (changes(command.tenantId(), LifecycleCommand.FAIL)) {
             Instant now = now();
             Instant quarantineUntil = now.plus(quarantine);
             apply(new PrefixActivationFailedEvent(delegationId, tenantId, prefix, quarantineUntil, command.reason(), now));
             deadlines.schedule(quarantineUntil, QUARANTINE_END);
         }
+        return view();
     }
 
     @CommandHandler
@@ -157,6 +172,12 @@ class Delegation {
         }
     }
 
+    /** The delegation as it stands now, as the read side's row will show it once the events reach it. */
+    private DelegationView view() {
+        return new DelegationView(delegationId, subscriberId, poolId, prefix, prefix.length(), state, allocatedAt,
+                activatedAt, suspendedAt, revokedAt, failedAt, reason, quarantineUntil);
+    }
+
     /** Whether the command moves the delegation to another state; false for an idempotent repeat. */
     private boolean changes(String callerTenant, LifecycleCommand command) {
         checkTenant(callerTenant);
@@ -188,42 +209,54 @@ class Delegation {
         quarantine = event.quarantine();
         nas = event.nas();
         state = LifecycleState.ALLOCATED;
+        poolId = event.poolId();
+        allocatedAt = event.allocatedAt();
     }
 
     @EventSourcingHandler
     void on(PrefixActivatedEvent event) {
         nas = event.nas();
         state = LifecycleState.ACTIVE;
+        activatedAt = event.occurredAt();
+        reason = event.reason();
     }
 
     @EventSourcingHandler
     void on(PrefixSuspendedEvent event) {
         nas = event.nas();
         state = LifecycleState.SUSPENDED;
+        suspendedAt = event.occurredAt();
+        reason = event.reason();
     }
 
     @EventSourcingHandler
     void on(PrefixResumedEvent event) {
         nas = event.nas();
         state = LifecycleState.ACTIVE;
+        reason = event.reason();
     }
 
     @EventSourcingHandler
     void on(PrefixRevocationStartedEvent event) {
         nas = event.nas();
         state = LifecycleState.REVOKING;
+        reason = event.reason();
     }
 
     @EventSourcingHandler
     void on(PrefixRevokedEvent event) {
         state = LifecycleState.REVOKED;
         quarantineUntil = event.quarantineUntil();
+        revokedAt = event.occurredAt();
+        reason = event.reason();
     }
 
     @EventSourcingHandler
     void on(PrefixActivationFailedEvent event) {
         state = LifecycleState.FAILED;
         quarantineUntil = event.quarantineUntil();
+        failedAt = event.occurredAt();
+        reason = event.reason();
     }
 
     @EventSourcingHandler

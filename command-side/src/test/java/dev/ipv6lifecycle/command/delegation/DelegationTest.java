@@ -33,6 +33,7 @@ import dev.ipv6lifecycle.api.delegation.PrefixRevocationRetriedEvent;
 import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
 import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
+import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
@@ -125,6 +126,25 @@ class DelegationTest {
         } else {
             result.expectSuccessfulHandlerExecution().expectEvents(event(command));
         }
+    }
+
+    @Test
+    void answersACommandWithTheDelegationAsItStandsAfterIt() {
+        Instant activated = T0.plusSeconds(1);
+        fixture.given(history(ACTIVE))
+                .when(new SuspendPrefixCommand(ID, TENANT, "unpaid", null))
+                .expectResultMessagePayload(new DelegationView(ID, "sub-1", POOL, PREFIX, 56, SUSPENDED, T0, activated,
+                        now(), null, null, "unpaid", null));
+    }
+
+    @Test
+    void answersARepeatedCommandWithTheUnchangedDelegation() {
+        Instant t = T0.plusSeconds(1);
+        fixture.given(history(REVOKED))
+                .when(new RevokePrefixCommand(ID, TENANT, "again", null))
+                .expectNoEvents()
+                .expectResultMessagePayload(new DelegationView(ID, "sub-1", POOL, PREFIX, 56, REVOKED, T0, t, null, t,
+                        null, null, t.plus(QUARANTINE)));
     }
 
     @Test

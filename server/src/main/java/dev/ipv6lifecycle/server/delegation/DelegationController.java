@@ -51,8 +51,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Delegations", description = "Delegated prefixes and their lifecycle")
 class DelegationController {
 
-    private static final String AUTHORITATIVE = " Answers with the delegation as the event store has it after the "
-            + "command: committed and current, never behind.";
+    private static final String AUTHORITATIVE = " Answers with the delegation as the command left it: committed "
+            + "and current, never behind.";
     private static final String EVENTUAL = " Read from the read side, which follows the event store by "
             + "milliseconds: a delegation created an instant ago may not be listed yet.";
 
@@ -91,7 +91,7 @@ class DelegationController {
                 NasRequest.toSession(request.nas())));
         DelegationView delegation = Boolean.TRUE.equals(request.activate())
                 ? activation.await(caller.tenantId(), id)
-                : authoritative(id);
+                : allocated.delegation();
         return ResponseEntity.created(URI.create("/api/v1/delegations/" + allocated.delegationId())).body(delegation);
     }
 
@@ -119,21 +119,21 @@ class DelegationController {
     @PostMapping("/delegations/{id}/activate")
     @Operation(summary = "Activate", description = "ALLOCATED to ACTIVE; repeating it changes nothing." + AUTHORITATIVE)
     DelegationView activate(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
-        return transition(id, body, r -> new ActivatePrefixCommand(id, caller.tenantId(), r.reason(),
+        return transition(body, r -> new ActivatePrefixCommand(id, caller.tenantId(), r.reason(),
                 NasRequest.toSession(r.nas())));
     }
 
     @PostMapping("/delegations/{id}/suspend")
     @Operation(summary = "Suspend", description = "ACTIVE to SUSPENDED; the prefix stays reserved." + AUTHORITATIVE)
     DelegationView suspend(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
-        return transition(id, body, r -> new SuspendPrefixCommand(id, caller.tenantId(), r.reason(),
+        return transition(body, r -> new SuspendPrefixCommand(id, caller.tenantId(), r.reason(),
                 NasRequest.toSession(r.nas())));
     }
 
     @PostMapping("/delegations/{id}/resume")
     @Operation(summary = "Resume", description = "SUSPENDED to ACTIVE." + AUTHORITATIVE)
     DelegationView resume(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
-        return transition(id, body, r -> new ResumePrefixCommand(id, caller.tenantId(), r.reason(),
+        return transition(body, r -> new ResumePrefixCommand(id, caller.tenantId(), r.reason(),
                 NasRequest.toSession(r.nas())));
     }
 
@@ -141,7 +141,7 @@ class DelegationController {
     @Operation(summary = "Revoke", description = "Starts withdrawing the prefix (REVOKING); it is REVOKED, and "
             + "quarantined, once the network and the IPAM let go." + AUTHORITATIVE)
     DelegationView revoke(@PathVariable UUID id, @Valid @RequestBody(required = false) TransitionRequest body) {
-        return transition(id, body, r -> new RevokePrefixCommand(id, caller.tenantId(), r.reason(),
+        return transition(body, r -> new RevokePrefixCommand(id, caller.tenantId(), r.reason(),
                 NasRequest.toSession(r.nas())));
     }
 
@@ -151,7 +151,7 @@ class DelegationController {
             + "quarantine; an IPAM record left behind is released by the next sweep." + AUTHORITATIVE)
     DelegationView completeRevocation(@PathVariable UUID id,
                                       @Valid @RequestBody(required = false) TransitionRequest body) {
-        return transition(id, body, r -> new CompleteRevocationCommand(id, caller.tenantId(),
+        return transition(body, r -> new CompleteRevocationCommand(id, caller.tenantId(),
                 r.reason() == null ? "completed by an operator" : "completed by an operator: " + r.reason()));
     }
 
@@ -176,12 +176,8 @@ class DelegationController {
                 ResponseTypes.instanceOf(SubscriberStatus.class)).join();
     }
 
-    private DelegationView transition(UUID id, TransitionRequest body, Function<TransitionRequest, Object> command) {
-        commands.send(command.apply(Optional.ofNullable(body).orElse(TransitionRequest.NONE)));
-        return authoritative(id);
-    }
-
-    private DelegationView authoritative(UUID id) {
-        return eventLog.current(caller.tenantId(), id).orElseThrow(() -> new DelegationNotFoundException(id));
+    /** The aggregate answers with its state after the command, so nothing is read back from the event store. */
+    private DelegationView transition(TransitionRequest body, Function<TransitionRequest, Object> command) {
+        return commands.send(command.apply(Optional.ofNullable(body).orElse(TransitionRequest.NONE)));
     }
 }
