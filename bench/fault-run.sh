@@ -23,7 +23,7 @@ FREERADIUS=${FREERADIUS:-/usr/sbin/freeradius}
 NODES=3
 # The load runs until the last fault has passed and the DAS answers again (at least this long).
 LOAD_SECONDS=${LOAD_SECONDS:-150}
-SEGMENTS=16
+SEGMENTS=4  # ipv6.cluster.segments, the default of application.yml
 
 for tool in java psql python3 "$PGBIN/pg_ctl" "$FREERADIUS"; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }

@@ -51,6 +51,9 @@ class QuarantineAcrossRestartIntegrationTests {
             commands.sendAndWait(new RevokePrefixCommand(allocation.delegationId(), tenant, "left", null));
             revokedAt = Instant.now();
             commands.sendAndWait(new CompleteRevocationCommand(allocation.delegationId(), tenant, null));
+            // The revocation saga ends (and cancels its own deadlines) once it sees the revocation complete.
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    jdbc.queryForObject("SELECT count(*) FROM saga_entry", Long.class) == 0);
         }
 
         assertThat(Instant.now()).as("the first application stopped before the quarantine ended")

@@ -1,26 +1,31 @@
 package dev.ipv6lifecycle.server.axon;
 
-import org.axonframework.common.jpa.EntityManagerProvider;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jpa.JpaEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.springboot.util.RegisterDefaultEntities;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The JPA event storage engine, as Axon's Spring Boot auto-configuration builds it, with one change: how
- * many events one query reads ({@code ipv6.event-store.batch-size}). Axon's default of 100 makes a rebuild
- * of the read side issue a query per 100 events and processor; reading 1,000 at a time was measured to
- * matter (BENCHMARKS.md). Appends and gap handling are Axon's defaults.
+ * Axon's JDBC event storage engine on the tables of V1 (which JPA created the names of), instead of the JPA
+ * engine the auto-configuration would pick. Both write the same rows; JDBC appends an event in one
+ * statement (the global index comes from the column's default, V9) where JPA first asked for the next value
+ * of the sequence, and reads events without Hibernate's entity bookkeeping, which was a measurable share of
+ * the service's CPU (BENCHMARKS.md). The connection is Spring's transactional one, so events, the command
+ * side's tables, tokens and projections still commit together.
+ *
+ * <p>Events per query ({@code ipv6.event-store.batch-size}): Axon's default of 100 makes a rebuild of the read
+ * side issue a query per 100 events and processor; 1,000 was measured to matter. Duplicate keys are
+ * recognised by the {@link PersistenceExceptionResolver} Axon's JPA auto-configuration provides (PostgreSQL's
+ * SQLSTATE 23505), so a concurrent append to one aggregate is a {@code ConcurrencyException}, as before.
  */
 @Configuration(proxyBeanMethods = false)
-// What the auto-configuration it replaces did besides the bean: make Axon's event entities known to JPA.
-@RegisterDefaultEntities(packages = "org.axonframework.eventsourcing.eventstore.jpa")
 class AxonEventStoreConfiguration {
 
     @Bean
@@ -28,18 +33,38 @@ class AxonEventStoreConfiguration {
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           org.axonframework.config.Configuration configuration,
-                                          EntityManagerProvider entityManagerProvider,
+                                          ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           @Value("${ipv6.event-store.batch-size}") int batchSize) {
-        return JpaEventStorageEngine.builder()
+        return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
                 .eventSerializer(eventSerializer)
                 .snapshotFilter(configuration.snapshotFilter())
-                .entityManagerProvider(entityManagerProvider)
+                .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
+                .schema(snakeCaseSchema())
+                .dataType(byte[].class)
                 .batchSize(batchSize)
+                .build();
+    }
+
+    /** The names V1 gave the tables and columns (Hibernate's naming of Axon's JPA entities). */
+    private static EventSchema snakeCaseSchema() {
+        return EventSchema.builder()
+                .eventTable("domain_event_entry")
+                .snapshotTable("snapshot_event_entry")
+                .globalIndexColumn("global_index")
+                .timestampColumn("time_stamp")
+                .eventIdentifierColumn("event_identifier")
+                .aggregateIdentifierColumn("aggregate_identifier")
+                .sequenceNumberColumn("sequence_number")
+                .typeColumn("type")
+                .payloadTypeColumn("payload_type")
+                .payloadRevisionColumn("payload_revision")
+                .payloadColumn("payload")
+                .metaDataColumn("meta_data")
                 .build();
     }
 }

@@ -2,10 +2,11 @@ package dev.ipv6lifecycle.server.cluster;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import org.axonframework.common.jpa.EntityManagerProvider;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventhandling.tokenstore.jpa.JpaTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,28 +60,46 @@ class ClusterConfiguration {
         };
     }
 
-    /** Axon's JPA token store, as Spring Boot would build it, but claiming under this node's id. */
+    /**
+     * Axon's JDBC token store on V1's {@code token_entry}, claiming under this node's id. JDBC rather than JPA:
+     * every batch of every processor stores its token, and Hibernate built an update statement afresh each
+     * time (a large share of the processors' CPU in BENCHMARKS.md). It writes the same rows as the JPA store
+     * did, in the processor's Spring transaction, so an upgraded installation keeps its tokens.
+     */
     @Bean
-    TokenStore tokenStore(Serializer serializer, EntityManagerProvider entityManagerProvider, ClusterNode node,
+    TokenStore tokenStore(Serializer serializer, ConnectionProvider connectionProvider, ClusterNode node,
                           @Value("${axon.eventhandling.tokenstore.claim-timeout:PT10S}") Duration claimTimeout) {
-        return JpaTokenStore.builder()
-                .entityManagerProvider(entityManagerProvider)
+        return JdbcTokenStore.builder()
+                .connectionProvider(connectionProvider)
                 .serializer(serializer)
+                .schema(TokenSchema.builder()
+                        .setTokenTable("token_entry")
+                        .setProcessorNameColumn("processor_name")
+                        .setSegmentColumn("segment")
+                        .setTokenColumn("token")
+                        .setTokenTypeColumn("token_type")
+                        .setTimestampColumn("timestamp")
+                        .setOwnerColumn("owner")
+                        .build())
+                .contentType(byte[].class)
                 .claimTimeout(claimTimeout)
                 .nodeId(node.id())
                 .build();
     }
 
-    /** Applies to every pooled processor, the projections' and the sagas' alike. */
+    /**
+     * Applies to every pooled processor, the projections' and the sagas' alike (Axon keeps one default
+     * configuration, so both settings are made here). The segment count only takes effect when a processor's
+     * tokens are first created; each segment is a work package with transactions of its own, so on one node
+     * fewer segments mean fewer, larger commits (BENCHMARKS.md), while more segments let more nodes share the work.
+     */
     @Bean
-    ConfigurerModule fairShareOfSegments(JdbcTemplate jdbc,
-                                         @Value("${ipv6.cluster.balance-segments}") boolean balance) {
-        return configurer -> {
-            if (balance) {
-                FairShareSegments fairShare = new FairShareSegments(jdbc);
-                configurer.eventProcessing(processing -> processing.registerPooledStreamingEventProcessorConfiguration(
-                        (configuration, builder) -> builder.maxSegmentProvider(fairShare)));
-            }
-        };
+    ConfigurerModule segmentsOfEveryProcessor(JdbcTemplate jdbc, @Value("${ipv6.cluster.segments}") int segments,
+                                              @Value("${ipv6.cluster.balance-segments}") boolean balance) {
+        FairShareSegments fairShare = new FairShareSegments(jdbc);
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerPooledStreamingEventProcessorConfiguration((configuration, builder) -> balance
+                        ? builder.initialSegmentCount(segments).maxSegmentProvider(fairShare)
+                        : builder.initialSegmentCount(segments)));
     }
 }
