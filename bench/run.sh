@@ -118,9 +118,19 @@ POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "20
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
 log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
 loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt > /dev/null
+# What one allocation costs PostgreSQL, whatever the machine's load: transactions and statements (everything
+# the service ran, background work included) per allocation of the 1-client phase.
+db_work() { psql -d ipv6 -tAc "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'ipv6') || ' ' || (SELECT sum(calls) FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat%')"; }
+psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 for c in 1 16 64; do
     log "allocations, $c clients, ${ALLOC_S}s"
+    [ $c = 1 ] && before=$(db_work)
     out=$(loadgen allocate pool=$POOL clients=$c seconds=$ALLOC_S warmup=2 ids=$WORK/ids-$c.txt lagProbe=$([ $c = 64 ] && echo true || echo false))
+    if [ $c = 1 ]; then
+        after=$(db_work); n=$(wc -l < "$WORK/ids-1.txt")
+        result alloc_commits_per_alloc "$(echo "scale=1; (${after% *} - ${before% *}) / $n" | bc)"
+        result alloc_statements_per_alloc "$(echo "scale=1; (${after#* } - ${before#* }) / $n" | bc)"
+    fi
     for f in per_s p50_ms p99_ms errors loadgen_cpu_s; do result "alloc_c${c}_$f" "$(field "$out" $f)"; done
     if [ $c = 64 ]; then
         for f in lag_ok lag_errors lag_p50_ms lag_p99_ms lag_p99_first_half_ms lag_p99_second_half_ms; do result "$f" "$(field "$out" $f)"; done

@@ -46,6 +46,10 @@ for c in (1, 16):
     rows.append((f"allocations via REST, {c} client{'s' if c > 1 else ''}",
                  f"{r.get(f'alloc_c{c}_per_s')}/s, p50 {r.get(f'alloc_c{c}_p50_ms')} ms, p99 {r.get(f'alloc_c{c}_p99_ms')} ms, "
                  f"{r.get(f'alloc_c{c}_errors')} errors", "", ""))
+if r.get("alloc_commits_per_alloc"):
+    rows.append(("PostgreSQL work per allocation (1-client phase, background work included)",
+                 f"{r.get('alloc_commits_per_alloc')} transactions, {r.get('alloc_statements_per_alloc')} statements",
+                 "", ""))
 ok64 = None
 if alloc64 is not None:
     ok64 = alloc64 >= 3000 and (ratio or 0) >= 0.2 and (num("alloc_c64_p99_ms") or 1e9) < 50
