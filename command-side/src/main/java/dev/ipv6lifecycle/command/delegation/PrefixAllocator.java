@@ -114,8 +114,17 @@ class PrefixAllocator {
     }
 
     private Optional<Choice> chooseIn(PoolRow pool, String subscriberId, int length) {
+        // Every prefix a subscriber held in the pool, quarantined ones included, left its affinity row behind,
+        // so a subscriber without one (most allocations: new subscribers) is given the best fit at once.
+        Optional<Ipv6Prefix> previous = jdbc.query(
+                        "SELECT prefix FROM subscriber_affinity WHERE pool_id = ? AND subscriber_id = ?",
+                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), pool.id(), subscriberId)
+                .stream().findFirst();
+        if (previous.isEmpty()) {
+            return bestFit(pool, length);
+        }
         return reclaimQuarantined(pool, subscriberId, length)
-                .or(() -> previousPrefix(pool, subscriberId, length))
+                .or(() -> previousPrefix(pool, previous.get(), length))
                 .or(() -> bestFit(pool, length));
     }
 
@@ -130,13 +139,11 @@ class PrefixAllocator {
                 pool.id(), subscriberId, length).stream().findFirst();
     }
 
-    private Optional<Choice> previousPrefix(PoolRow pool, String subscriberId, int length) {
-        return jdbc.query("SELECT prefix FROM subscriber_affinity WHERE pool_id = ? AND subscriber_id = ?",
-                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), pool.id(), subscriberId).stream()
-                .filter(previous -> previous.length() == length)
-                .filter(previous -> ledger.tryLockFreeBlockContaining(pool.id(), previous).isPresent())
-                .map(previous -> pool.choice(previous, Placement.AFFINITY, null))
-                .findFirst();
+    private Optional<Choice> previousPrefix(PoolRow pool, Ipv6Prefix previous, int length) {
+        return Optional.of(previous)
+                .filter(prefix -> prefix.length() == length)
+                .filter(prefix -> ledger.tryLockFreeBlockContaining(pool.id(), prefix).isPresent())
+                .map(prefix -> pool.choice(prefix, Placement.AFFINITY, null));
     }
 
     private Optional<Choice> bestFit(PoolRow pool, int length) {

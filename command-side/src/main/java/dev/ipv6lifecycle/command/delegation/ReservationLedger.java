@@ -5,7 +5,6 @@ import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
 import java.math.BigInteger;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +12,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -42,6 +42,32 @@ class ReservationLedger {
                 .register(meters);
     }
 
+    /**
+     * Takes {@code prefix} out of the free block that holds it and records it as held by the delegation, in
+     * one statement: the block is deleted, the rest of it (one buddy per level between the block and the
+     * prefix) inserted as free blocks, the reservation inserted under the exclusion constraint, and the
+     * subscriber's affinity set. Every part depends on the block having been deleted by this statement, so
+     * a block another transaction took first changes nothing and is reported as a race (retried). Candidate
+     * buddies are sent for every level; only those below the deleted block's length are inserted.
+     */
+    private static final String TAKE = """
+            WITH taken AS (
+                DELETE FROM free_block WHERE pool_id = ? AND prefix = ANY (?::cidr[]) RETURNING length),
+            rest AS (
+                INSERT INTO free_block (pool_id, prefix, length)
+                SELECT ?, candidate.prefix, candidate.length
+                FROM taken, unnest(?::cidr[], ?::smallint[]) AS candidate(prefix, length)
+                WHERE candidate.length > taken.length),
+            reserved AS (
+                INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
+                SELECT ?, ?, ?::cidr, ?, ? FROM taken
+                RETURNING delegation_id),
+            affinity AS (
+                INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix)
+                SELECT ?, ?, ?::cidr FROM taken
+                ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix)
+            SELECT count(*) FROM reserved""";
+
     /** Records {@code prefix} as held by the delegation; refuses anything that would overlap. */
     void reserve(String tenantId, UUID poolId, Ipv6Prefix prefix, UUID delegationId, String subscriberId,
                  UUID reclaimedFrom) {
@@ -53,20 +79,27 @@ class ReservationLedger {
             if (taken != 1) {
                 throw race(prefix + " left quarantine before it could be reclaimed");
             }
-        } else {
-            carve(poolId, prefix);
-            try {
-                jdbc.update("""
-                        INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
-                        VALUES (?, ?, ?::cidr, ?, ?)""", tenantId, poolId, prefix.canonical(), delegationId, subscriberId);
-            } catch (DataIntegrityViolationException overlap) {
-                throw race(prefix + " overlaps a prefix reserved concurrently");
-            }
+            jdbc.update("""
+                    INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix) VALUES (?, ?, ?::cidr)
+                    ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix""",
+                    poolId, subscriberId, prefix.canonical());
+            return;
         }
-        jdbc.update("""
-                INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix) VALUES (?, ?, ?::cidr)
-                ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix""",
-                poolId, subscriberId, prefix.canonical());
+        List<Ipv6Prefix> buddies = IntStream.rangeClosed(1, prefix.length())
+                .mapToObj(length -> buddy(prefix.parent(length))).toList();
+        long reserved;
+        try {
+            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, enclosing(prefix), poolId,
+                    array(buddies.stream().map(Ipv6Prefix::canonical)),
+                    array(buddies.stream().map(buddy -> String.valueOf(buddy.length()))),
+                    tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
+                    poolId, subscriberId, prefix.canonical());
+        } catch (DataIntegrityViolationException overlap) {
+            throw race(prefix + " overlaps a prefix reserved concurrently");
+        }
+        if (reserved != 1) {
+            throw race(prefix + " is no longer free");
+        }
     }
 
     /** Keeps the ended delegation's prefix for its subscriber until {@code until}. */
@@ -137,9 +170,12 @@ class ReservationLedger {
 
     /** {@code prefix} and every prefix enclosing it, as a PostgreSQL array: matched by equality, an index lookup. */
     private static String enclosing(Ipv6Prefix prefix) {
-        return IntStream.rangeClosed(0, prefix.length())
-                .mapToObj(length -> prefix.parent(length).canonical())
-                .collect(Collectors.joining(",", "{", "}"));
+        return array(IntStream.rangeClosed(0, prefix.length()).mapToObj(length -> prefix.parent(length).canonical()));
+    }
+
+    /** A PostgreSQL array literal of values that need no quoting (prefixes, numbers). */
+    private static String array(Stream<String> values) {
+        return values.collect(Collectors.joining(",", "{", "}"));
     }
 
     /** How many more prefixes of each length the pool can give: exact, from its free blocks. */
@@ -153,20 +189,6 @@ class ReservationLedger {
                     ? free.add(blocks.shiftLeft(length - blockLength)) : free);
         }, poolId);
         return capacity;
-    }
-
-    /** Takes {@code prefix} out of the free block that holds it, keeping the rest of the block free. */
-    private void carve(UUID poolId, Ipv6Prefix prefix) {
-        Optional<Ipv6Prefix> holder = lockFreeBlockContaining(poolId, prefix);
-        if (holder.isEmpty()) {
-            throw race(prefix + " is no longer free");
-        }
-        jdbc.update("DELETE FROM free_block WHERE pool_id = ? AND prefix = ?::cidr", poolId, holder.get().canonical());
-        List<Ipv6Prefix> rest = new ArrayList<>();
-        for (int length = holder.get().length() + 1; length <= prefix.length(); length++) {
-            rest.add(buddy(prefix.parent(length)));
-        }
-        addFree(poolId, rest);
     }
 
     private void addFree(UUID poolId, List<Ipv6Prefix> blocks) {
