@@ -77,7 +77,11 @@ class PrometheusIntegrationTests {
                 "ipv6_pool_utilization_percent{pool=\"" + pool + "\",tenant=\"default\"}"));
         // Axon's own, through axon-micrometer with dimensional names (in snake_case, see PrometheusNamingConfiguration).
         assertThat(scrape()).contains("command_bus_success_duration_seconds_count{payload_type=\"AllocatePrefixCommand\"}",
-                "event_processor_latency{processor_name=\"delegations\"}");
+                "event_processor_latency{processor_name=\"delegations\"}",
+                "event_processor_all_duration_seconds_sum{payload_type=");
+        // Nothing whose cost grows with the traffic: no capacity monitor, no client-side percentiles
+        // (AxonMetricsConfiguration).
+        assertThat(scrape()).doesNotContain("event_processor_capacity", "quantile=\"");
     }
 
     @Test

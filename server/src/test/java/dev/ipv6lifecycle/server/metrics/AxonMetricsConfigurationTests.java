@@ -1,0 +1,60 @@
+package dev.ipv6lifecycle.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.micrometer.GlobalMetricRegistry;
+import org.axonframework.monitoring.MessageMonitor;
+import org.junit.jupiter.api.Test;
+
+class AxonMetricsConfigurationTests {
+
+    private final AxonMetricsConfiguration configuration = new AxonMetricsConfiguration();
+
+    @Test
+    void anEventProcessorGetsTimersLatencyAndCountsButNoCapacityMonitor() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        GlobalMetricRegistry axon = configuration.globalMetricRegistry(registry);
+
+        @SuppressWarnings("unchecked")
+        MessageMonitor<EventMessage<?>> monitor = (MessageMonitor<EventMessage<?>>) (MessageMonitor<?>)
+                axon.registerComponentWithDefaultTags(org.axonframework.eventhandling.EventProcessor.class, "delegations");
+        for (int i = 0; i < 1_000; i++) {
+            monitor.onMessageIngested(GenericEventMessage.asEventMessage("event " + i)).reportSuccess();
+        }
+
+        List<String> names = registry.getMeters().stream().map(meter -> meter.getId().getName()).distinct().toList();
+        assertThat(names).contains("eventProcessor.allTimer", "eventProcessor.successTimer", "eventProcessor.latency",
+                "eventProcessor.ingestedCounter", "eventProcessor.processedCounter");
+        assertThat(names).noneMatch(name -> name.toLowerCase().contains("capacity"));
+        assertThat(registry.get("eventProcessor.allTimer").tag("processorName", "delegations").timer().count())
+                .isEqualTo(1_000);
+    }
+
+    @Test
+    void timersLoseTheirClientSidePercentilesButKeepHistogramBuckets() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MeterFilter filter = configuration.noClientSidePercentiles();
+        registry.config().meterFilter(filter);
+
+        Timer timer = Timer.builder("axon.like").publishPercentiles(0.5, 0.99).register(registry);
+        timer.record(Duration.ofMillis(5));
+        DistributionStatisticConfig buckets = filter.configure(new Meter.Id("ours", Tags.empty(), null, null,
+                Meter.Type.TIMER), DistributionStatisticConfig.builder().percentilesHistogram(true)
+                .serviceLevelObjectives(0.05).build());
+
+        assertThat(timer.takeSnapshot().percentileValues()).isEmpty();
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(buckets.isPercentileHistogram()).isTrue();
+        assertThat(buckets.getServiceLevelObjectiveBoundaries()).containsExactly(0.05);
+    }
+}
