@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -41,6 +42,22 @@ class DelegationCountTriggersTests {
     void freshDatabase() {
         database = SharedPostgres.freshDatabase();
         jdbc = new JdbcTemplate(SharedPostgres.dataSource(database));
+    }
+
+    @Test
+    void anInstallationUpgradingWithDelegationsStartsFromItsRows() {
+        jdbc.execute("DROP SCHEMA public CASCADE");
+        jdbc.execute("CREATE SCHEMA public");
+        flyway("7").migrate();
+        insert(pool, 12, "ACTIVE");
+        insert(pool, 3, "REVOKED");
+        insert(other, 5, "ACTIVE");
+
+        flyway("latest").migrate();
+
+        assertThat(totals()).isEqualTo(Map.of(key(pool, "ACTIVE"), 12L, key(pool, "REVOKED"), 3L, key(other, "ACTIVE"), 5L));
+        insert(other, 1, "ACTIVE");
+        assertThat(totals()).isEqualTo(expectedFromTheTable());
     }
 
     @Test
@@ -184,6 +201,11 @@ class DelegationCountTriggersTests {
             counts.put(row.getString("pool_id") + " " + row.getString("state"), row.getLong("n"));
         });
         return counts;
+    }
+
+    private Flyway flyway(String target) {
+        return Flyway.configure().dataSource(database, SharedPostgres.USER, null).locations("classpath:db/migration")
+                .target(target).load();
     }
 
     private static String key(UUID poolId, String state) {
