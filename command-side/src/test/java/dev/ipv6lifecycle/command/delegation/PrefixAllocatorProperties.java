@@ -6,6 +6,8 @@ import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.command.metrics.PoolSpace;
+import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -35,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Random sequences of allocations (automatic and explicit), revocations into quarantine and quarantine
  * expiries, over mixed lengths, run against the real allocator and ledger on PostgreSQL. After every
  * step: no overlap, every prefix aligned inside the pool, free space and held prefixes tile the pool,
- * free space fully merged, and the capacity per length equal to a count made independently.
+ * free space fully merged, and the capacity per length equal to a count made independently (as the ledger
+ * and as the gauges read it, with the gauges' utilisation equal to the read side's formula over held prefixes).
  */
 class PrefixAllocatorProperties {
 
@@ -47,6 +50,7 @@ class PrefixAllocatorProperties {
     private static TransactionTemplate tx;
     private static PrefixAllocator allocator;
     private static ReservationLedger ledger;
+    private static PoolSpaceQueries poolSpace;
 
     @BeforeContainer
     static void connect() {
@@ -55,6 +59,7 @@ class PrefixAllocatorProperties {
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         ledger = new ReservationLedger(jdbc, new SimpleMeterRegistry());
         allocator = new PrefixAllocator(jdbc, ledger);
+        poolSpace = new PoolSpaceQueries(jdbc);
     }
 
     sealed interface Step permits Allocate, AllocateExplicit, Revoke, ExpireQuarantine {
@@ -178,6 +183,18 @@ class PrefixAllocatorProperties {
             }
         }
         assertThat(ledger.capacity(poolId, LENGTHS)).isEqualTo(independentCapacity(held));
+
+        // The gauges read every pool's free blocks at once; they agree with the held prefixes too.
+        PoolSpace space = poolSpace.all().get(poolId);
+        assertThat(space.tenantId()).isEqualTo(tenant);
+        Map<Integer, BigInteger> gaugeCapacity = new TreeMap<>();
+        LENGTHS.forEach(length -> gaugeCapacity.put(length, space.free(length)));
+        assertThat(gaugeCapacity).as("free prefixes of the gauges").isEqualTo(independentCapacity(held));
+        // The read side's formula (view pool_utilization), applied to the held prefixes: the very same double.
+        assertThat(space.utilizationPercent()).as("utilisation of the gauges").isEqualTo(jdbc.queryForObject("""
+                SELECT (100 * coalesce(sum(power(2::numeric, 128 - masklen(prefix))), 0)
+                            / power(2::numeric, 128 - ?))::float8
+                FROM prefix_reservation WHERE pool_id = ?""", Double.class, POOL.length(), poolId));
     }
 
     /** How many more /L fit: all /L blocks, less those a held prefix covers or cuts into. */

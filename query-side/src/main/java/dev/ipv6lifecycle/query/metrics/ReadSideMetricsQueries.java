@@ -1,10 +1,8 @@
 package dev.ipv6lifecycle.query.metrics;
 
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
-import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.FreePrefixes;
-import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.PoolUtilization;
+import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.KnownPool;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.PrefixCount;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,17 +12,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Reads the gauges' numbers from the read side's own tables, with a handful of aggregate queries over all
- * pools at once (not one per pool). The projections keep these tables current and every node shares them,
- * so every node computes the same numbers, and a restarted node has them again with its first snapshot.
- *
- * <p>Free prefixes per length follow the same rule as the pool capacity of {@code GET /api/v1/pools/{id}}:
- * {@code free(L) = 2^(L-P) - sum over held r with len(r) <= L of 2^(L-len(r)) - the number of distinct
- * /L blocks containing a held r with len(r) > L}, exact because held prefixes never overlap.
+ * The read side's share of the gauges, in O(pools x states) whatever the number of delegations: the pools
+ * of {@code pool_view}, and the delegations per pool and state from {@code delegation_count}, which
+ * delegation_view's triggers keep in the projections' own transactions (migration V8) as deltas appended to
+ * {@code delegation_count_delta}. Each snapshot first folds the deltas appended since the last one into the
+ * totals. Every node shares these tables, so every node shows the same numbers, and a restarted node has
+ * them with its first snapshot.
  */
 @Component
 public class ReadSideMetricsQueries {
@@ -33,84 +29,62 @@ public class ReadSideMetricsQueries {
     private static final List<String> STATES = List.of(LifecycleState.values()).stream()
             .filter(state -> state != LifecycleState.PENDING).map(Enum::name).toList();
 
+    /**
+     * Moves the deltas into the totals. Two nodes folding at once is safe: a delta row is deleted by one
+     * of them only (the other waits on its row lock and then skips it), and the totals are upserted in key
+     * order, so that two folds cannot deadlock on them.
+     */
+    private static final String FOLD = """
+            WITH moved AS (DELETE FROM delegation_count_delta RETURNING tenant_id, pool_id, state, delta)
+            INSERT INTO delegation_count AS total (tenant_id, pool_id, state, n)
+            SELECT tenant_id, pool_id, state, sum(delta) FROM moved
+            GROUP BY tenant_id, pool_id, state
+            ORDER BY tenant_id, pool_id, state
+            ON CONFLICT (tenant_id, pool_id, state) DO UPDATE SET n = total.n + excluded.n""";
+
     private final JdbcTemplate jdbc;
 
     ReadSideMetricsQueries(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** One consistent snapshot: the queries run in one read-only transaction (REPEATABLE READ). */
-    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    /**
+     * Folds the pending deltas, then reads the pools and the totals. One READ COMMITTED transaction: the
+     * reads see the fold, and deltas committed meanwhile wait for the next snapshot.
+     */
+    @Transactional
     public ReadSideSnapshot snapshot() {
         Instant takenAt = Instant.now();
-        Map<PoolKey, Integer> poolLengths = new LinkedHashMap<>();
-        Map<PoolKey, List<Integer>> delegatedLengths = new HashMap<>();
-        jdbc.query("SELECT tenant_id, pool_id, masklen(prefix) AS length, delegated_lengths FROM pool_view", row -> {
-            PoolKey pool = new PoolKey(row.getString("tenant_id"), row.getObject("pool_id", UUID.class));
-            poolLengths.put(pool, row.getInt("length"));
-            List<Integer> lengths = new ArrayList<>();
-            for (Object length : (Object[]) row.getArray("delegated_lengths").getArray()) {
-                lengths.add(((Number) length).intValue());
-            }
-            delegatedLengths.put(pool, lengths);
-        });
-        return new ReadSideSnapshot(prefixCounts(poolLengths.keySet()), utilization(),
-                freePrefixes(poolLengths, delegatedLengths), takenAt);
+        fold();
+        List<KnownPool> pools = jdbc.query(
+                "SELECT tenant_id, pool_id, masklen(prefix) AS length, delegated_lengths FROM pool_view ORDER BY created_at, pool_id",
+                (row, i) -> {
+                    List<Integer> lengths = new ArrayList<>();
+                    for (Object length : (Object[]) row.getArray("delegated_lengths").getArray()) {
+                        lengths.add(((Number) length).intValue());
+                    }
+                    return new KnownPool(row.getString("tenant_id"), row.getObject("pool_id", UUID.class),
+                            row.getInt("length"), lengths);
+                });
+        return new ReadSideSnapshot(pools, prefixCounts(pools), takenAt);
+    }
+
+    /** Folds the deltas into the totals; the number of (tenant, pool, state) totals it changed. */
+    public int fold() {
+        return jdbc.update(FOLD);
     }
 
     /** Every state of every known pool, zeros included, so that a series does not vanish when it empties. */
-    private List<PrefixCount> prefixCounts(Iterable<PoolKey> pools) {
+    private List<PrefixCount> prefixCounts(List<KnownPool> pools) {
         Map<PoolKey, Map<String, Long>> counts = new LinkedHashMap<>();
-        pools.forEach(pool -> counts.put(pool, new HashMap<>()));
-        jdbc.query("SELECT tenant_id, pool_id, state, count(*) AS n FROM delegation_view GROUP BY tenant_id, pool_id, state",
-                row -> {
-                    PoolKey pool = new PoolKey(row.getString("tenant_id"), row.getObject("pool_id", UUID.class));
-                    counts.computeIfAbsent(pool, key -> new HashMap<>()).put(row.getString("state"), row.getLong("n"));
-                });
+        pools.forEach(pool -> counts.put(new PoolKey(pool.tenantId(), pool.poolId()), new HashMap<>()));
+        jdbc.query("SELECT tenant_id, pool_id, state, n FROM delegation_count", row -> {
+            PoolKey pool = new PoolKey(row.getString("tenant_id"), row.getObject("pool_id", UUID.class));
+            counts.computeIfAbsent(pool, key -> new HashMap<>()).put(row.getString("state"), row.getLong("n"));
+        });
         List<PrefixCount> result = new ArrayList<>();
         counts.forEach((pool, byState) -> STATES.forEach(state ->
                 result.add(new PrefixCount(pool.tenantId(), pool.poolId(), state, byState.getOrDefault(state, 0L)))));
-        return result;
-    }
-
-    private List<PoolUtilization> utilization() {
-        return jdbc.query("SELECT tenant_id, pool_id, utilization_percent FROM pool_utilization",
-                (row, i) -> new PoolUtilization(row.getString("tenant_id"), row.getObject("pool_id", UUID.class),
-                        row.getDouble("utilization_percent")));
-    }
-
-    private List<FreePrefixes> freePrefixes(Map<PoolKey, Integer> poolLengths, Map<PoolKey, List<Integer>> delegatedLengths) {
-        Map<UUID, Map<Integer, Long>> held = new HashMap<>();
-        jdbc.query("SELECT pool_id, length, count(*) AS n FROM held_prefix GROUP BY pool_id, length", row -> {
-            held.computeIfAbsent(row.getObject("pool_id", UUID.class), key -> new HashMap<>())
-                    .put(row.getInt("length"), row.getLong("n"));
-        });
-        // Per pool and delegated length L: the distinct /L blocks that longer held prefixes cut into.
-        Map<UUID, Map<Integer, Long>> blocksCut = new HashMap<>();
-        jdbc.query("""
-                SELECT p.pool_id, l.length, count(DISTINCT set_masklen(h.prefix, l.length)) AS blocks
-                FROM pool_view p
-                CROSS JOIN LATERAL unnest(p.delegated_lengths) AS l(length)
-                JOIN held_prefix h ON h.pool_id = p.pool_id AND h.length > l.length
-                GROUP BY p.pool_id, l.length""", row -> {
-            blocksCut.computeIfAbsent(row.getObject("pool_id", UUID.class), key -> new HashMap<>())
-                    .put(row.getInt("length"), row.getLong("blocks"));
-        });
-        List<FreePrefixes> result = new ArrayList<>();
-        poolLengths.forEach((pool, poolLength) -> {
-            Map<Integer, Long> heldByLength = held.getOrDefault(pool.poolId(), Map.of());
-            Map<Integer, Long> cut = blocksCut.getOrDefault(pool.poolId(), Map.of());
-            for (int length : delegatedLengths.get(pool)) {
-                BigInteger free = BigInteger.ONE.shiftLeft(length - poolLength);
-                for (Map.Entry<Integer, Long> entry : heldByLength.entrySet()) {
-                    if (entry.getKey() <= length) {
-                        free = free.subtract(BigInteger.valueOf(entry.getValue()).shiftLeft(length - entry.getKey()));
-                    }
-                }
-                free = free.subtract(BigInteger.valueOf(cut.getOrDefault(length, 0L)));
-                result.add(new FreePrefixes(pool.tenantId(), pool.poolId(), length, free.doubleValue()));
-            }
-        });
         return result;
     }
 

@@ -5,31 +5,30 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The numbers the gauges of DESIGN.md §7 show, read from the read side at one moment. Kept in memory by
- * the server, so that a scrape reads this record and never the database.
+ * What the read side contributes to the gauges of DESIGN.md §7 at one moment: the pools it knows (whose
+ * series exist) and the delegations per pool and state. The server adds each pool's free space, which the
+ * command side keeps, and holds the result in memory, so that a scrape never reads the database.
  */
-public record ReadSideSnapshot(List<PrefixCount> prefixes, List<PoolUtilization> utilization,
-                               List<FreePrefixes> freePrefixes, Instant takenAt) {
+public record ReadSideSnapshot(List<KnownPool> pools, List<PrefixCount> prefixes, Instant takenAt) {
 
     public ReadSideSnapshot {
+        pools = List.copyOf(pools);
         prefixes = List.copyOf(prefixes);
-        utilization = List.copyOf(utilization);
-        freePrefixes = List.copyOf(freePrefixes);
     }
 
     public static ReadSideSnapshot empty() {
-        return new ReadSideSnapshot(List.of(), List.of(), List.of(), Instant.EPOCH);
+        return new ReadSideSnapshot(List.of(), List.of(), Instant.EPOCH);
+    }
+
+    /** A pool of {@code pool_view}: its prefix length and the lengths it delegates. */
+    public record KnownPool(String tenantId, UUID poolId, int prefixLength, List<Integer> delegatedLengths) {
+
+        public KnownPool {
+            delegatedLengths = List.copyOf(delegatedLengths);
+        }
     }
 
     /** Delegations of one pool in one lifecycle state ({@code ipv6_lifecycle_prefixes}). */
     public record PrefixCount(String tenantId, UUID poolId, String state, long count) {
-    }
-
-    /** The reserved share of one pool, in percent ({@code ipv6_pool_utilization_percent}). */
-    public record PoolUtilization(String tenantId, UUID poolId, double percent) {
-    }
-
-    /** How many more prefixes of one delegated length fit in one pool ({@code ipv6_pool_free_prefixes}). */
-    public record FreePrefixes(String tenantId, UUID poolId, int length, double free) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.server.metrics;
 
+import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.query.metrics.ReadSideMetricsQueries;
 import dev.ipv6lifecycle.server.web.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,9 +23,9 @@ class MetricsConfiguration {
             "create-pool", "drain-pool", "undrain-pool", "retire-pool");
 
     @Bean
-    ReadSideGauges readSideGauges(ReadSideMetricsQueries queries, MeterRegistry registry,
+    ReadSideGauges readSideGauges(ReadSideMetricsQueries readSide, PoolSpaceQueries poolSpace, MeterRegistry registry,
                                   @Value("${ipv6.metrics.refresh:PT5S}") Duration refresh) {
-        return new ReadSideGauges(queries, registry, refresh);
+        return new ReadSideGauges(readSide, poolSpace, registry, refresh);
     }
 
     @Bean

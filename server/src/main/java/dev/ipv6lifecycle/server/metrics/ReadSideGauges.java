@@ -1,13 +1,19 @@
 package dev.ipv6lifecycle.server.metrics;
 
+import dev.ipv6lifecycle.command.metrics.PoolSpace;
+import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.query.metrics.ReadSideMetricsQueries;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot;
+import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.KnownPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,30 +23,33 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The gauges of DESIGN.md §7 that describe the read side: delegations per state, pool utilisation and
- * free prefixes per length. A scrape reads the last snapshot held in memory, never the database, so it
- * costs the same whatever the number of delegations. The snapshot is taken from the projections' tables
- * when the application starts (before it serves traffic: a restarted node shows the right numbers at its
- * first scrape) and then every {@code ipv6.metrics.refresh}, on a thread of its own, or less often when a
- * snapshot takes longer than a tenth of that (it reads the whole read side: seconds at a million delegations).
+ * The gauges of DESIGN.md §7 that describe state rather than events: delegations per state, pool utilisation
+ * and free prefixes per length. A scrape reads the values last published, never the database. They are
+ * read when the application starts (before it serves traffic: a restarted node shows the right numbers at
+ * its first scrape) and then every {@code ipv6.metrics.refresh}, on a thread of their own, in a few queries
+ * whose cost grows with the pools, not with the delegations: the counts per pool and state that
+ * delegation_view's triggers keep (migration V8, {@link ReadSideMetricsQueries}) and the free blocks of the
+ * command side's buddy system ({@link PoolSpaceQueries}).
+ *
+ * <p>The series are those of the pools the read side knows ({@code pool_view}, RETIRED ones included), as
+ * before: a pool appears in the gauges when the pools projection has seen it.
  */
 class ReadSideGauges implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReadSideGauges.class);
 
-    /** A snapshot may take at most this share of the refresh thread's time (and of a database connection). */
-    private static final int MAX_SHARE_PERCENT = 10;
-
-    private final ReadSideMetricsQueries queries;
+    private final ReadSideMetricsQueries readSide;
+    private final PoolSpaceQueries poolSpace;
     private final Duration refresh;
     private final Family prefixes;
     private final Family utilization;
     private final Family freePrefixes;
-    private final AtomicReference<ReadSideSnapshot> current = new AtomicReference<>(ReadSideSnapshot.empty());
+    private volatile Instant publishedAt = Instant.EPOCH;
     private ScheduledExecutorService scheduler;
 
-    ReadSideGauges(ReadSideMetricsQueries queries, MeterRegistry registry, Duration refresh) {
-        this.queries = queries;
+    ReadSideGauges(ReadSideMetricsQueries readSide, PoolSpaceQueries poolSpace, MeterRegistry registry, Duration refresh) {
+        this.readSide = readSide;
+        this.poolSpace = poolSpace;
         this.refresh = refresh;
         this.prefixes = new Family(MultiGauge.builder("ipv6.lifecycle.prefixes")
                 .description("Delegations per lifecycle state").register(registry));
@@ -51,34 +60,41 @@ class ReadSideGauges implements SmartLifecycle {
                 .description("How many more prefixes of that length fit in the pool").register(registry));
     }
 
-    /** Takes a snapshot now and publishes it; a failure keeps the previous one (and is logged). */
+    /** Reads the numbers now and publishes them; a failure keeps the previous ones (and is logged). */
     void refresh() {
         try {
-            publish(queries.snapshot());
+            // The read side first: a pool it knows is then always in the registry read just after.
+            ReadSideSnapshot snapshot = readSide.snapshot();
+            publish(snapshot, poolSpace.all());
         } catch (RuntimeException e) {
-            log.warn("Could not refresh the read-side gauges; keeping the snapshot of {}", current.get().takenAt(), e);
+            log.warn("Could not refresh the read-side gauges; keeping the values of {}", publishedAt, e);
         }
     }
 
-    ReadSideSnapshot current() {
-        return current.get();
-    }
-
-    private void publish(ReadSideSnapshot snapshot) {
+    private void publish(ReadSideSnapshot snapshot, Map<UUID, PoolSpace> space) {
         Map<Tags, Double> counts = new LinkedHashMap<>();
         snapshot.prefixes().forEach(count -> counts.put(
                 Tags.of("tenant", count.tenantId(), "pool", count.poolId().toString(), "state", count.state()),
                 (double) count.count()));
-        prefixes.set(counts);
         Map<Tags, Double> percent = new LinkedHashMap<>();
-        snapshot.utilization().forEach(pool -> percent.put(
-                Tags.of("tenant", pool.tenantId(), "pool", pool.poolId().toString()), pool.percent()));
-        utilization.set(percent);
         Map<Tags, Double> free = new LinkedHashMap<>();
-        snapshot.freePrefixes().forEach(length -> free.put(Tags.of("tenant", length.tenantId(), "pool",
-                length.poolId().toString(), "length", String.valueOf(length.length())), length.free()));
+        for (KnownPool pool : snapshot.pools()) {
+            String poolId = pool.poolId().toString();
+            PoolSpace ofPool = space.get(pool.poolId());
+            // The registry is written in the pool's creation's own transaction, before any projection sees
+            // the pool; should it still lack one, the pool shows as the read side would: nothing held.
+            percent.put(Tags.of("tenant", pool.tenantId(), "pool", poolId),
+                    ofPool == null ? 0.0 : ofPool.utilizationPercent());
+            for (int length : pool.delegatedLengths()) {
+                BigInteger fits = ofPool == null ? BigInteger.ONE.shiftLeft(length - pool.prefixLength()) : ofPool.free(length);
+                free.put(Tags.of("tenant", pool.tenantId(), "pool", poolId, "length", String.valueOf(length)),
+                        fits.doubleValue());
+            }
+        }
+        prefixes.set(counts);
+        utilization.set(percent);
         freePrefixes.set(free);
-        current.set(snapshot);
+        publishedAt = snapshot.takenAt();
     }
 
     @Override
@@ -88,27 +104,9 @@ class ReadSideGauges implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        refreshAndReschedule(0);
-    }
-
-    /**
-     * The snapshot reads the whole read side, so its cost grows with the delegations (seconds at a million,
-     * BENCHMARKS.md); the next one waits until it has taken at most {@link #MAX_SHARE_PERCENT} of the time.
-     */
-    private void refreshAndReschedule(long delayMillis) {
-        ScheduledExecutorService executor = scheduler;
-        if (delayMillis == 0) {
-            long started = System.nanoTime();
-            refresh();
-            long tookMillis = (System.nanoTime() - started) / 1_000_000;
-            delayMillis = Math.max(refresh.toMillis(), tookMillis * (100 / MAX_SHARE_PERCENT - 1));
-            if (delayMillis > refresh.toMillis()) {
-                log.info("The read-side gauges' snapshot took {} ms; the next one in {} ms", tookMillis, delayMillis);
-            }
-        }
-        if (executor != null && !executor.isShutdown()) {
-            executor.schedule(() -> refreshAndReschedule(0), delayMillis, TimeUnit.MILLISECONDS);
-        }
+        // At once, before the application serves traffic (SmartLifecycle phase below), then at a fixed delay.
+        refresh();
+        scheduler.scheduleWithFixedDelay(this::refresh, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
