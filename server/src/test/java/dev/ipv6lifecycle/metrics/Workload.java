@@ -1,11 +1,13 @@
 package dev.ipv6lifecycle.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.server.web.Caller;
+import java.time.Duration;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
@@ -57,8 +59,15 @@ final class Workload {
     }
 
     private static String allocate(Api http, String pool, String subscriber, boolean activate, int length) {
-        return created(http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \"" + pool
-                + "\", \"prefixLength\": " + length + ", \"activate\": " + activate + "}"));
+        String id = created(http.post("/api/v1/delegations", "{\"subscriberId\": \"" + subscriber + "\", \"poolId\": \""
+                + pool + "\", \"prefixLength\": " + length + ", \"activate\": " + activate + "}"));
+        if (activate) {
+            // The answer may still say ALLOCATED when the activation saga took longer than the API waits
+            // (ipv6.api.activation-wait) on a loaded machine; the workload's next steps need it ACTIVE.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> // 404 until the read side has it
+                    "ACTIVE".equals(http.get("/api/v1/delegations/" + id).json().get("state").asString()));
+        }
+        return id;
     }
 
     private static String created(Api.Answer answer) {
