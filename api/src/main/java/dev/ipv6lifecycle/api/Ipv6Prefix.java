@@ -97,6 +97,16 @@ public final class Ipv6Prefix implements Comparable<Ipv6Prefix> {
     }
 
     /**
+     * The network address as an unsigned 128-bit number, for arithmetic on many related prefixes without
+     * building a prefix for each.
+     *
+     * @return 0 to 2<sup>128</sup> - 1, with the bits below {@link #length()} clear
+     */
+    public BigInteger network() {
+        return block.getValue();
+    }
+
+    /**
      * The canonical text: the RFC 5952 lower-case, zero-compressed network address, then
      * {@code /length}, e.g. {@code 2001:db8:12:3400::/56} or {@code ::/0}. It is also the JSON form.
      *

@@ -85,13 +85,10 @@ class ReservationLedger {
                     poolId, subscriberId, prefix.canonical());
             return;
         }
-        List<Ipv6Prefix> buddies = IntStream.rangeClosed(1, prefix.length())
-                .mapToObj(length -> buddy(prefix.parent(length))).toList();
         long reserved;
         try {
-            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, enclosing(prefix), poolId,
-                    array(buddies.stream().map(Ipv6Prefix::canonical)),
-                    array(buddies.stream().map(buddy -> String.valueOf(buddy.length()))),
+            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, enclosing(prefix), poolId, buddies(prefix),
+                    array(IntStream.rangeClosed(1, prefix.length()).mapToObj(String::valueOf)),
                     tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
                     poolId, subscriberId, prefix.canonical());
         } catch (DataIntegrityViolationException overlap) {
@@ -169,8 +166,40 @@ class ReservationLedger {
     }
 
     /** {@code prefix} and every prefix enclosing it, as a PostgreSQL array: matched by equality, an index lookup. */
-    private static String enclosing(Ipv6Prefix prefix) {
-        return array(IntStream.rangeClosed(0, prefix.length()).mapToObj(length -> prefix.parent(length).canonical()));
+    static String enclosing(Ipv6Prefix prefix) {
+        BigInteger network = prefix.network();
+        return array(IntStream.rangeClosed(0, prefix.length()).mapToObj(length -> cidr(masked(network, length), length)));
+    }
+
+    /*
+     * Every allocation sends about a hundred related prefixes (enclosing blocks and buddies). They are computed
+     * on the 128-bit address and written uncompressed: building an Ipv6Prefix for each, with its RFC 5952 text,
+     * was a tenth of an allocation request's CPU (BENCHMARKS.md). PostgreSQL reads any IPv6 spelling and
+     * compares cidr values, not text.
+     */
+
+    private static final BigInteger ALL_ONES = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+
+    /** {@code address} with the bits below {@code length} cleared. */
+    private static BigInteger masked(BigInteger address, int length) {
+        return address.and(ALL_ONES.shiftLeft(128 - length).and(ALL_ONES));
+    }
+
+    /** The buddy of the block of each length 1 to {@code prefix.length()} enclosing it (its last bit flipped). */
+    static String buddies(Ipv6Prefix prefix) {
+        BigInteger network = prefix.network();
+        return array(IntStream.rangeClosed(1, prefix.length())
+                .mapToObj(length -> cidr(masked(network, length).flipBit(128 - length), length)));
+    }
+
+    /** The prefix as PostgreSQL cidr text, eight groups of four hex digits. */
+    static String cidr(BigInteger network, int length) {
+        String hex = network.toString(16);
+        StringBuilder text = new StringBuilder(44).append("0".repeat(32 - hex.length())).append(hex);
+        for (int group = 7; group > 0; group--) {
+            text.insert(group * 4, ':');
+        }
+        return text.append('/').append(length).toString();
     }
 
     /** A PostgreSQL array literal of values that need no quoting (prefixes, numbers). */
