@@ -80,8 +80,10 @@ class PrometheusIntegrationTests {
                 "event_processor_latency{processor_name=\"delegations\"}",
                 "event_processor_all_duration_seconds_sum{payload_type=");
         // Nothing whose cost grows with the traffic: no capacity monitor, no client-side percentiles
-        // (AxonMetricsConfiguration).
-        assertThat(scrape()).doesNotContain("event_processor_capacity", "quantile=\"");
+        // (AxonMetricsConfiguration); no Spring Security observations (SecurityConfiguration), while requests
+        // are still timed.
+        assertThat(scrape()).doesNotContain("event_processor_capacity", "quantile=\"", "spring_security_")
+                .contains("http_server_requests_seconds_count");
     }
 
     @Test
