@@ -18,8 +18,9 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
 
 /**
- * A delegation read straight from the event store: authoritative, never behind. Command endpoints answer
- * with it, so a client never races the read side; the history endpoint lists it.
+ * A delegation read straight from the event store: authoritative, never behind. The history endpoint lists
+ * it, and an allocation with activation waits on it for the saga (ActivationWait); other command endpoints
+ * answer with the view their aggregate returns, which this fold agrees with.
  */
 @Component
 class DelegationEventLog {
