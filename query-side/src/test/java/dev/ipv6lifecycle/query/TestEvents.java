@@ -68,7 +68,7 @@ public final class TestEvents {
         }
 
         public PrefixRevocationStartedEvent revocationStarted(String reason, Instant at) {
-            return new PrefixRevocationStartedEvent(id, tenant, subscriber, prefix, null, reason, at);
+            return new PrefixRevocationStartedEvent(id, tenant, subscriber, prefix, null, reason, at, null);
         }
 
         public PrefixRevokedEvent revoked(Instant at) {

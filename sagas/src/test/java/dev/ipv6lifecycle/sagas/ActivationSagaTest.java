@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
+import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.NasSession;
 import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
 import dev.ipv6lifecycle.api.delegation.NetworkResult;
@@ -176,7 +177,7 @@ class ActivationSagaTest {
     void leavesTheRestToTheRevocationWhenRevokedMidway() throws Exception {
         fixture.givenAPublished(allocated(true))
                 .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
-                .whenPublishingA(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "left", T0))
+                .whenPublishingA(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "left", T0, LifecycleState.ACTIVE))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines();
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
+import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.NasSession;
 import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
 import dev.ipv6lifecycle.api.delegation.NetworkResult;
@@ -151,7 +152,7 @@ class RevocationSagaTest {
     }
 
     private static PrefixRevocationStartedEvent started() {
-        return new PrefixRevocationStartedEvent(ID, TENANT, "sub-2", PREFIX, NAS, "moved away", T0);
+        return new PrefixRevocationStartedEvent(ID, TENANT, "sub-2", PREFIX, NAS, "moved away", T0, LifecycleState.ACTIVE);
     }
 
     private static PrefixRevocationRetriedEvent retried() {

@@ -13,5 +13,5 @@ import org.axonframework.serialization.Revision;
  */
 @Revision("1")
 public record NetworkCallRecordedEvent(UUID delegationId, String tenantId, NetworkStep step, NetworkResult result,
-                                       int attempt, String detail, Instant occurredAt) {
+                                       int attempt, String detail, Instant occurredAt) implements DelegationEvent {
 }

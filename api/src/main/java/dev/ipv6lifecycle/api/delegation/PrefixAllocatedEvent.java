@@ -21,5 +21,5 @@ import org.axonframework.serialization.Revision;
 @Revision("1")
 public record PrefixAllocatedEvent(UUID delegationId, String tenantId, String subscriberId, UUID poolId,
                                    Ipv6Prefix prefix, Placement placement, UUID reclaimedFrom, Duration quarantine,
-                                   boolean activationRequested, NasSession nas, Instant allocatedAt) {
+                                   boolean activationRequested, NasSession nas, Instant allocatedAt) implements DelegationEvent {
 }

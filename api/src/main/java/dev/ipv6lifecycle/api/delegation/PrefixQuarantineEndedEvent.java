@@ -10,5 +10,6 @@ import org.axonframework.serialization.Revision;
  * back meanwhile, it returns to the pool's free space. The delegation stays in its terminal state.
  */
 @Revision("1")
-public record PrefixQuarantineEndedEvent(UUID delegationId, String tenantId, Ipv6Prefix prefix, Instant occurredAt) {
+public record PrefixQuarantineEndedEvent(UUID delegationId, String tenantId, Ipv6Prefix prefix, Instant occurredAt)
+        implements DelegationEvent {
 }

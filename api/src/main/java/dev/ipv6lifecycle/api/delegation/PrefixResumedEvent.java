@@ -11,5 +11,6 @@ import org.axonframework.serialization.Revision;
  * @param nas        the NAS session on record after this event; may be {@code null}
  */
 @Revision("1")
-public record PrefixResumedEvent(UUID delegationId, String tenantId, NasSession nas, String reason, Instant occurredAt) {
+public record PrefixResumedEvent(UUID delegationId, String tenantId, NasSession nas, String reason, Instant occurredAt)
+        implements DelegationEvent {
 }

@@ -14,5 +14,5 @@ import org.axonframework.serialization.Revision;
  */
 @Revision("1")
 public record PrefixRevocationRetriedEvent(UUID delegationId, String tenantId, String subscriberId, Ipv6Prefix prefix,
-                                           NasSession nas, String reason, Instant occurredAt) {
+                                           NasSession nas, String reason, Instant occurredAt) implements DelegationEvent {
 }

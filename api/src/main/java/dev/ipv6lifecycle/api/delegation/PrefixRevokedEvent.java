@@ -12,5 +12,6 @@ import org.axonframework.serialization.Revision;
  * @param quarantineUntil when the prefix returns to free space
  */
 @Revision("1")
-public record PrefixRevokedEvent(UUID delegationId, String tenantId, Ipv6Prefix prefix, Instant quarantineUntil, String reason, Instant occurredAt) {
+public record PrefixRevokedEvent(UUID delegationId, String tenantId, Ipv6Prefix prefix, Instant quarantineUntil, String reason, Instant occurredAt)
+        implements DelegationEvent {
 }

@@ -124,7 +124,7 @@ class DelegationTest {
         } else if (expected == state) {
             result.expectSuccessfulHandlerExecution().expectNoEvents();
         } else {
-            result.expectSuccessfulHandlerExecution().expectEvents(event(command));
+            result.expectSuccessfulHandlerExecution().expectEvents(event(state, command));
         }
     }
 
@@ -195,7 +195,7 @@ class DelegationTest {
                 .andGivenCommands(new SuspendPrefixCommand(ID, TENANT, null, moved))
                 .when(new RevokePrefixCommand(ID, TENANT, "moved away", null))
                 .expectEvents(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, moved, "moved away",
-                        now()));
+                        now(), SUSPENDED));
     }
 
     @Test
@@ -270,13 +270,13 @@ class DelegationTest {
         };
     }
 
-    private Object event(LifecycleCommand command) {
+    private Object event(LifecycleState from, LifecycleCommand command) {
         Instant now = now();
         return switch (command) {
             case ACTIVATE -> new PrefixActivatedEvent(ID, TENANT, NAS, "r", now);
             case SUSPEND -> new PrefixSuspendedEvent(ID, TENANT, NAS, "r", now);
             case RESUME -> new PrefixResumedEvent(ID, TENANT, NAS, "r", now);
-            case REVOKE -> new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "r", now);
+            case REVOKE -> new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, "r", now, from);
             case COMPLETE_REVOCATION -> new PrefixRevokedEvent(ID, TENANT, PREFIX, now.plus(QUARANTINE), "r", now);
             case FAIL -> new PrefixActivationFailedEvent(ID, TENANT, PREFIX, now.plus(QUARANTINE), "r", now);
         };
@@ -296,11 +296,11 @@ class DelegationTest {
             }
             case REVOKING -> {
                 events.add(new PrefixActivatedEvent(ID, TENANT, NAS, null, t));
-                events.add(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, null, t));
+                events.add(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, null, t, ACTIVE));
             }
             case REVOKED -> {
                 events.add(new PrefixActivatedEvent(ID, TENANT, NAS, null, t));
-                events.add(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, null, t));
+                events.add(new PrefixRevocationStartedEvent(ID, TENANT, "sub-1", PREFIX, NAS, null, t, ACTIVE));
                 events.add(new PrefixRevokedEvent(ID, TENANT, PREFIX, t.plus(QUARANTINE), null, t));
             }
             case FAILED -> events.add(new PrefixActivationFailedEvent(ID, TENANT, PREFIX, t.plus(QUARANTINE), null, t));

@@ -2,18 +2,12 @@ package dev.ipv6lifecycle.query.delegation;
 
 import static dev.ipv6lifecycle.query.Timestamps.toSql;
 
-import dev.ipv6lifecycle.api.delegation.LifecycleState;
-import dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent;
+import dev.ipv6lifecycle.api.delegation.DelegationChange;
+import dev.ipv6lifecycle.api.delegation.DelegationChange.Stamp;
+import dev.ipv6lifecycle.api.delegation.DelegationEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixQuarantineEndedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
-import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
 import dev.ipv6lifecycle.query.ProjectionWriter;
 import dev.ipv6lifecycle.query.Projections;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.UUID;
@@ -24,7 +18,9 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code delegation_view}: one row per delegation, changed only by that delegation's own events.
+ * Keeps {@code delegation_view}: one row per delegation, changed only by that delegation's own events, each
+ * applied as {@link DelegationChange} states it: the same effect the aggregate's {@code DelegationState}
+ * folds in memory (a property test holds the row and the fold equal over random histories).
  *
  * <p>Idempotent: every update applies only while the row's {@code last_sequence} is below the event's
  * aggregate sequence number, so an event delivered again (after a rolled-back batch, or from the
@@ -45,6 +41,11 @@ class DelegationProjection {
                 revoked_at = coalesce(?::timestamptz, revoked_at),
                 failed_at = coalesce(?::timestamptz, failed_at),
                 quarantine_until = coalesce(?::timestamptz, quarantine_until)
+            WHERE delegation_id = ? AND last_sequence < ?""";
+
+    // Not a transition: the delegation stays REVOKED or FAILED and keeps its quarantine_until.
+    private static final String QUARANTINE_ENDED = """
+            UPDATE delegation_view SET quarantine_ended_at = ?, last_sequence = ?
             WHERE delegation_id = ? AND last_sequence < ?""";
 
     private final ProjectionWriter writes;
@@ -68,50 +69,13 @@ class DelegationProjection {
                 event.reclaimedFrom(), sequence);
     }
 
+    /**
+     * Every later event of the delegation, as {@link DelegationChange} states its effect. Axon invokes one
+     * handler per event and class, the most specific, so the allocation takes the handler above.
+     */
     @EventHandler
-    void on(PrefixActivatedEvent event, @SequenceNumber long sequence) {
-        transition(event.delegationId(), sequence, LifecycleState.ACTIVE, Stamp.ACTIVATED, event.occurredAt(),
-                event.reason(), null);
-    }
-
-    @EventHandler
-    void on(PrefixSuspendedEvent event, @SequenceNumber long sequence) {
-        transition(event.delegationId(), sequence, LifecycleState.SUSPENDED, Stamp.SUSPENDED, event.occurredAt(),
-                event.reason(), null);
-    }
-
-    @EventHandler
-    void on(PrefixResumedEvent event, @SequenceNumber long sequence) {
-        // activated_at keeps the first activation; state_changed_at records the resumption.
-        transition(event.delegationId(), sequence, LifecycleState.ACTIVE, Stamp.NONE, event.occurredAt(),
-                event.reason(), null);
-    }
-
-    @EventHandler
-    void on(PrefixRevocationStartedEvent event, @SequenceNumber long sequence) {
-        transition(event.delegationId(), sequence, LifecycleState.REVOKING, Stamp.NONE, event.occurredAt(),
-                event.reason(), null);
-    }
-
-    @EventHandler
-    void on(PrefixRevokedEvent event, @SequenceNumber long sequence) {
-        transition(event.delegationId(), sequence, LifecycleState.REVOKED, Stamp.REVOKED, event.occurredAt(),
-                event.reason(), event.quarantineUntil());
-    }
-
-    @EventHandler
-    void on(PrefixActivationFailedEvent event, @SequenceNumber long sequence) {
-        transition(event.delegationId(), sequence, LifecycleState.FAILED, Stamp.FAILED, event.occurredAt(),
-                event.reason(), event.quarantineUntil());
-    }
-
-    @EventHandler
-    void on(PrefixQuarantineEndedEvent event, @SequenceNumber long sequence) {
-        // Not a transition: the delegation stays REVOKED or FAILED and keeps its quarantine_until.
-        writes.update("""
-                UPDATE delegation_view SET quarantine_ended_at = ?, last_sequence = ?
-                WHERE delegation_id = ? AND last_sequence < ?""",
-                toSql(event.occurredAt()), sequence, event.delegationId(), sequence);
+    void on(DelegationEvent event, @SequenceNumber long sequence) {
+        DelegationChange.of(event).ifPresent(change -> apply(event.delegationId(), sequence, change));
     }
 
     @ResetHandler
@@ -119,15 +83,16 @@ class DelegationProjection {
         writes.update("DELETE FROM delegation_view");
     }
 
-    /** The column, if any, that records when the delegation entered the transition's state. */
-    private enum Stamp { NONE, ACTIVATED, SUSPENDED, REVOKED, FAILED }
-
-    private void transition(UUID delegationId, long sequence, LifecycleState state, Stamp stamp, Instant at,
-                            String reason, Instant quarantineUntil) {
-        OffsetDateTime time = toSql(at);
-        writes.update(TRANSITION, state.name(), time, reason, sequence,
-                stamp == Stamp.ACTIVATED ? time : null, stamp == Stamp.SUSPENDED ? time : null,
-                stamp == Stamp.REVOKED ? time : null, stamp == Stamp.FAILED ? time : null,
-                toSql(quarantineUntil), delegationId, sequence);
+    private void apply(UUID delegationId, long sequence, DelegationChange change) {
+        OffsetDateTime at = toSql(change.at());
+        Stamp stamp = change.stamp();
+        if (stamp == Stamp.QUARANTINE_ENDED) {
+            writes.update(QUARANTINE_ENDED, at, sequence, delegationId, sequence);
+            return;
+        }
+        writes.update(TRANSITION, change.state().name(), at, change.reason(), sequence,
+                stamp == Stamp.ACTIVATED ? at : null, stamp == Stamp.SUSPENDED ? at : null,
+                stamp == Stamp.REVOKED ? at : null, stamp == Stamp.FAILED ? at : null,
+                toSql(change.quarantineUntil()), delegationId, sequence);
     }
 }

@@ -43,7 +43,7 @@ class MetricsConfiguration {
 
     @Bean
     TransitionMetrics transitionMetrics(MeterRegistry registry, EventStore eventStore) {
-        TransitionMetrics metrics = new TransitionMetrics(registry, eventStore);
+        TransitionMetrics metrics = new TransitionMetrics(registry);
         eventStore.registerDispatchInterceptor(metrics);
         return metrics;
     }
