@@ -8,7 +8,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
  * SQLSTATE 23505), so a concurrent append to one aggregate is a {@code ConcurrencyException}, as before.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EventStoreSettings.class)
 class AxonEventStoreConfiguration {
 
     @Bean
@@ -35,7 +36,7 @@ class AxonEventStoreConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
-                                          @Value("${ipv6.event-store.batch-size}") int batchSize) {
+                                          EventStoreSettings settings) {
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -46,7 +47,7 @@ class AxonEventStoreConfiguration {
                 .transactionManager(transactionManager)
                 .schema(snakeCaseSchema())
                 .dataType(byte[].class)
-                .batchSize(batchSize)
+                .batchSize(settings.batchSize())
                 .build();
     }
 

@@ -5,11 +5,10 @@ import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import dev.ipv6lifecycle.server.cluster.ClusterNode;
-import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
@@ -20,15 +19,12 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
  * durable {@code DeadlineManager} and {@code EventScheduler} on it, and contributes their tasks here.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SchedulerSettings.class)
 class DbSchedulerConfiguration {
 
     @Bean
     Scheduler dbScheduler(DataSource dataSource, List<Task<?>> tasks, List<RecurringTask<?>> recurringTasks,
-                          @Value("${ipv6.scheduler.polling-interval}") Duration pollingInterval,
-                          @Value("${ipv6.scheduler.threads}") int threads,
-                          @Value("${ipv6.scheduler.heartbeat-interval}") Duration heartbeatInterval,
-                          @Value("${ipv6.scheduler.missed-heartbeats-limit}") int missedHeartbeats,
-                          ClusterNode node) {
+                          SchedulerSettings settings, ClusterNode node) {
         // Transaction-aware, so a deadline scheduled by a command handler is written in the same
         // transaction as the command's events: both commit, or neither does.
         // Recurring tasks are started (their first execution stored) rather than only known.
@@ -37,12 +33,12 @@ class DbSchedulerConfiguration {
         List<Task<?>> oneTime = tasks.stream().filter(task -> !(task instanceof RecurringTask)).toList();
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource), oneTime)
                 .startTasks(recurringTasks)
-                .pollingInterval(pollingInterval)
-                .threads(threads)
+                .pollingInterval(settings.pollingInterval())
+                .threads(settings.threads())
                 .enableImmediateExecution()
                 .schedulerName(new SchedulerName.Fixed(node.id()))
-                .heartbeatInterval(heartbeatInterval)
-                .missedHeartbeatsLimit(missedHeartbeats)
+                .heartbeatInterval(settings.heartbeatInterval())
+                .missedHeartbeatsLimit(settings.missedHeartbeatsLimit())
                 .build();
     }
 

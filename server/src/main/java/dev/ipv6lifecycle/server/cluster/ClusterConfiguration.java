@@ -1,19 +1,19 @@
 package dev.ipv6lifecycle.server.cluster;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.time.Duration;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -26,20 +26,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * are taken over. Deadlines and recurring jobs need nothing more: db-scheduler picks each execution once.
  */
 @Configuration(proxyBeanMethods = false)
+// Axon's own token store settings (axon.eventhandling.tokenstore.*), read here for the JDBC token store.
+@EnableConfigurationProperties({ClusterSettings.class, TokenStoreProperties.class})
 class ClusterConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterConfiguration.class);
 
     @Bean
-    ClusterNode clusterNode(@Value("${ipv6.node-id}") String nodeId) {
-        return new ClusterNode(nodeId);
+    ClusterNode clusterNode(ClusterSettings settings) {
+        return new ClusterNode(settings.nodeId());
     }
 
     @Bean
-    ApplicationListener<ApplicationReadyEvent> logClusterNode(ClusterNode node,
-                                                              @Value("${ipv6.cluster.balance-segments}") boolean balance) {
+    ApplicationListener<ApplicationReadyEvent> logClusterNode(ClusterNode node, ClusterSettings settings) {
         return ready -> log.info("Node id {} (event processor claims, scheduler, database application_name {}); "
-                + "segment balancing {}", node.id(), node.applicationName(), balance ? "on" : "off");
+                + "segment balancing {}", node.id(), node.applicationName(),
+                settings.cluster().balanceSegments() ? "on" : "off");
     }
 
     /**
@@ -68,7 +70,7 @@ class ClusterConfiguration {
      */
     @Bean
     TokenStore tokenStore(Serializer serializer, ConnectionProvider connectionProvider, ClusterNode node,
-                          @Value("${axon.eventhandling.tokenstore.claim-timeout:PT10S}") Duration claimTimeout) {
+                          TokenStoreProperties tokenStoreProperties) {
         return JdbcTokenStore.builder()
                 .connectionProvider(connectionProvider)
                 .serializer(serializer)
@@ -82,7 +84,7 @@ class ClusterConfiguration {
                         .setOwnerColumn("owner")
                         .build())
                 .contentType(byte[].class)
-                .claimTimeout(claimTimeout)
+                .claimTimeout(tokenStoreProperties.getClaimTimeout())
                 .nodeId(node.id())
                 .build();
     }
@@ -94,8 +96,9 @@ class ClusterConfiguration {
      * fewer segments mean fewer, larger commits (BENCHMARKS.md), while more segments let more nodes share the work.
      */
     @Bean
-    ConfigurerModule segmentsOfEveryProcessor(JdbcTemplate jdbc, @Value("${ipv6.cluster.segments}") int segments,
-                                              @Value("${ipv6.cluster.balance-segments}") boolean balance) {
+    ConfigurerModule segmentsOfEveryProcessor(JdbcTemplate jdbc, ClusterSettings settings) {
+        int segments = settings.cluster().segments();
+        boolean balance = settings.cluster().balanceSegments();
         FairShareSegments fairShare = new FairShareSegments(jdbc);
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerPooledStreamingEventProcessorConfiguration((configuration, builder) -> balance

@@ -5,7 +5,7 @@ import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import java.time.Duration;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
  * of a NAS's retries. Reads the event store, so the answer is never behind.
  */
 @Component
+@EnableConfigurationProperties(ApiSettings.class)
 class ActivationWait {
 
     private static final Duration LONGEST_PAUSE = Duration.ofMillis(50);
@@ -21,9 +22,9 @@ class ActivationWait {
     private final DelegationEventLog eventLog;
     private final Duration wait;
 
-    ActivationWait(DelegationEventLog eventLog, @Value("${ipv6.api.activation-wait}") Duration wait) {
+    ActivationWait(DelegationEventLog eventLog, ApiSettings settings) {
         this.eventLog = eventLog;
-        this.wait = wait;
+        this.wait = settings.activationWait();
     }
 
     DelegationView await(String tenantId, UUID delegationId) {

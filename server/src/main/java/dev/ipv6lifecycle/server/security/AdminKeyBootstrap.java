@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.annotation.Value;
+import dev.ipv6lifecycle.server.persistence.StorageSettings;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -28,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * together on one database create one key.
  */
 @Component
+@EnableConfigurationProperties(SecuritySettings.class)
 class AdminKeyBootstrap implements SmartInitializingSingleton {
 
     static final String FILE_NAME = "admin-api-key";
@@ -45,13 +47,12 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
     private final Path dataDir;
 
     AdminKeyBootstrap(ApiKeys keys, JdbcTemplate jdbc, TransactionTemplate transactions,
-                      @Value("${ipv6.security.admin-api-key:}") String configuredKey,
-                      @Value("${ipv6.data-dir}") Path dataDir) {
+                      SecuritySettings security, StorageSettings storage) {
         this.keys = keys;
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.configuredKey = configuredKey.strip();
-        this.dataDir = dataDir;
+        this.configuredKey = security.adminApiKey().strip();
+        this.dataDir = storage.dataDir();
     }
 
     @Override

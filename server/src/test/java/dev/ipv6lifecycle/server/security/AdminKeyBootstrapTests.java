@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
+import dev.ipv6lifecycle.server.persistence.StorageSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -99,6 +100,7 @@ class AdminKeyBootstrapTests {
     }
 
     private AdminKeyBootstrap bootstrap(String configured) {
-        return new AdminKeyBootstrap(keys, jdbc, transactions, configured, dataDir);
+        return new AdminKeyBootstrap(keys, jdbc, transactions, new SecuritySettings(configured),
+                new StorageSettings(dataDir, new StorageSettings.EmbeddedPostgres(0)));
     }
 }
