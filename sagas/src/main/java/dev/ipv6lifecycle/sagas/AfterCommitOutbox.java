@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.sagas;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
 import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
 import dev.ipv6lifecycle.sagas.network.NetworkOutcome;
@@ -18,9 +19,6 @@ import org.slf4j.LoggerFactory;
 class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AfterCommitOutbox.class);
-
-    /** The metadata key the command side copies from commands onto their events. */
-    static final String ACTOR = "actor";
 
     private final NetworkCalls calls;
     private final CommandGateway commands;
@@ -43,7 +41,7 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
 
     @Override
     public void send(Object command, String actor) {
-        afterCommit(() -> commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(ACTOR, actor)))
+        afterCommit(() -> commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, actor)))
                 .whenComplete((result, failure) -> {
                     if (failure instanceof DomainRejection) {
                         // The delegation moved on meanwhile (an operator revoked it, say): the saga hears of it.

@@ -5,6 +5,7 @@ import static dev.ipv6lifecycle.api.delegation.NetworkStep.PUSH_PREFIX;
 import static dev.ipv6lifecycle.api.delegation.NetworkStep.RESTRICT;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.NasSession;
 import dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
@@ -60,7 +61,7 @@ class SessionNotifier {
     }
 
     @EventHandler
-    void on(PrefixActivatedEvent event, @MetaDataValue(AfterCommitOutbox.ACTOR) String actor) {
+    void on(PrefixActivatedEvent event, @MetaDataValue(Actor.METADATA_KEY) String actor) {
         if (ActivationSaga.ACTOR.equals(actor)) {
             return; // the saga has done both already
         }

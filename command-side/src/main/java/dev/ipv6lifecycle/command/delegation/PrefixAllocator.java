@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.command.delegation;
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.DelegatedLengths;
 import dev.ipv6lifecycle.api.delegation.Placement;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -28,8 +29,6 @@ import org.springframework.stereotype.Component;
 @Component
 class PrefixAllocator {
 
-    static final int SHORTEST_DELEGATION = 48;
-    static final int LONGEST_DELEGATION = 64;
 
     private final JdbcTemplate jdbc;
     private final ReservationLedger ledger;
@@ -53,9 +52,9 @@ class PrefixAllocator {
             throw DomainRejection.invalid("subscriberId is required");
         }
         Integer length = command.prefixLength();
-        if (length != null && (length < SHORTEST_DELEGATION || length > LONGEST_DELEGATION)) {
+        if (length != null && (length < DelegatedLengths.SHORTEST || length > DelegatedLengths.LONGEST)) {
             throw DomainRejection.invalid("prefixLength " + length + " is outside "
-                    + SHORTEST_DELEGATION + ".." + LONGEST_DELEGATION);
+                    + DelegatedLengths.SHORTEST + ".." + DelegatedLengths.LONGEST);
         }
         if (command.prefix() != null && length != null && command.prefix().length() != length) {
             throw DomainRejection.invalid("prefix " + command.prefix() + " is not a /" + length);

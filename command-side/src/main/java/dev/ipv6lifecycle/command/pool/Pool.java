@@ -1,8 +1,9 @@
 package dev.ipv6lifecycle.command.pool;
 
-import dev.ipv6lifecycle.api.DomainRejection;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.delegation.DelegatedLengths;
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
 import dev.ipv6lifecycle.api.pool.DrainPoolCommand;
 import dev.ipv6lifecycle.api.pool.PoolCreatedEvent;
@@ -31,8 +32,6 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate
 class Pool {
 
-    static final int SHORTEST_DELEGATION = 48;
-    static final int LONGEST_DELEGATION = 64;
     static final Duration DEFAULT_QUARANTINE = Duration.ofDays(1);
     static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(24);
 
@@ -78,9 +77,9 @@ class Pool {
         }
         List<Integer> lengths = command.delegatedLengths().stream().sorted().toList();
         for (int length : lengths) {
-            if (length < SHORTEST_DELEGATION || length > LONGEST_DELEGATION) {
+            if (length < DelegatedLengths.SHORTEST || length > DelegatedLengths.LONGEST) {
                 throw DomainRejection.invalid("delegated length /" + length + " is outside /"
-                        + SHORTEST_DELEGATION + "../" + LONGEST_DELEGATION);
+                        + DelegatedLengths.SHORTEST + "../" + DelegatedLengths.LONGEST);
             }
             if (length <= command.prefix().length()) {
                 throw DomainRejection.invalid("delegated length /" + length + " does not fit in the pool "

@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.sagas.sweep;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.EndQuarantineCommand;
 import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.sagas.network.Ipam;
@@ -243,7 +244,7 @@ public class Sweep {
     }
 
     private CompletableFuture<?> send(Object command) {
-        return commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of("actor", ACTOR)));
+        return commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, ACTOR)));
     }
 
     private static long failures(List<CompletableFuture<?>> sent) {

@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.server.axon;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.audit.Actor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.CommandBus;
@@ -22,9 +23,6 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class AxonCommandConfiguration {
-
-    /** Metadata copied from every command onto the events it causes, beside Axon's correlation ids. */
-    static final String ACTOR = "actor";
 
     @Bean(destroyMethod = "shutdown")
     ScheduledExecutorService commandRetryExecutor() {
@@ -50,9 +48,10 @@ class AxonCommandConfiguration {
         return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
     }
 
+    /** The actor, copied from every command onto the events it causes, beside Axon's correlation ids. */
     @Bean
     CorrelationDataProvider actorCorrelation() {
-        return new SimpleCorrelationDataProvider(ACTOR);
+        return new SimpleCorrelationDataProvider(Actor.METADATA_KEY);
     }
 
     /** Axon's own correlation and trace ids; declared here because any provider bean replaces its default. */

@@ -1,5 +1,8 @@
 package dev.ipv6lifecycle.server.delegation;
 
+import static dev.ipv6lifecycle.api.delegation.DelegatedLengths.LONGEST;
+import static dev.ipv6lifecycle.api.delegation.DelegatedLengths.SHORTEST;
+
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -15,7 +18,7 @@ record AllocateRequest(
         @Schema(description = "Pool to allocate from; omitted: the tenant's pools serving the length, oldest first")
         UUID poolId,
         @Schema(example = "56", description = "Omitted: the pool's default length, or the prefix's length")
-        @Min(48) @Max(64) Integer prefixLength,
+        @Min(SHORTEST) @Max(LONGEST) Integer prefixLength,
         @Schema(type = "string", example = "2001:db8:12:3400::/56",
                 description = "Exactly this prefix (a static assignment or an import); omitted: the allocator chooses")
         Ipv6Prefix prefix,

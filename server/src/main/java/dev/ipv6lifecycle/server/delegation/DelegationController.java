@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.server.delegation;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.Page;
+import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
@@ -165,7 +166,7 @@ class DelegationController {
         }
         return events.stream().map(event -> new HistoryEntry(event.getSequenceNumber(),
                 event.getPayloadType().getSimpleName().replaceFirst("Event$", ""), event.getTimestamp(),
-                (String) event.getMetaData().get("actor"), event.getPayload())).toList();
+                (String) event.getMetaData().get(Actor.METADATA_KEY), event.getPayload())).toList();
     }
 
     @GetMapping("/subscribers/{subscriberId}/ipv6")

@@ -1,5 +1,8 @@
 package dev.ipv6lifecycle.server.pool;
 
+import static dev.ipv6lifecycle.api.delegation.DelegatedLengths.LONGEST;
+import static dev.ipv6lifecycle.api.delegation.DelegatedLengths.SHORTEST;
+
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
@@ -17,8 +20,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 record CreatePoolRequest(
         @Schema(example = "residential-north") @NotBlank @Size(max = 200) String name,
         @Schema(type = "string", example = "2001:db8::/32") @NotNull Ipv6Prefix prefix,
-        @Schema(example = "[48, 56, 64]") @NotEmpty @Size(max = 17) Set<@NotNull @Min(48) @Max(64) Integer> delegatedLengths,
-        @Schema(example = "56") @NotNull @Min(48) @Max(64) Integer defaultLength,
+        @Schema(example = "[48, 56, 64]") @NotEmpty @Size(max = 17) Set<@NotNull @Min(SHORTEST) @Max(LONGEST) Integer> delegatedLengths,
+        @Schema(example = "56") @NotNull @Min(SHORTEST) @Max(LONGEST) Integer defaultLength,
         @Schema(type = "string", example = "P1D", description = "ISO-8601, at most ten years; default P1D")
         @DurationMax(days = MAX_DAYS) @JsonDeserialize(using = IsoDurationDeserializer.class) Duration quarantine,
         @Schema(type = "string", example = "PT24H", description = "ISO-8601, at most ten years; default PT24H")

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.server.web;
 
+import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.server.metrics.OperationMetrics;
 import java.util.Map;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -26,6 +27,6 @@ public class CommandSender {
 
     public <R> R send(Object command) {
         return metrics.record(caller.tenantId(), command, () -> commands.sendAndWait(
-                GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of("actor", caller.actor()))));
+                GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, caller.actor()))));
     }
 }
