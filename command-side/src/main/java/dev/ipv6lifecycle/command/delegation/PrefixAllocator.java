@@ -5,13 +5,12 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.DelegatedLengths;
 import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.command.pool.AllocatablePool;
+import dev.ipv6lifecycle.command.pool.PoolRegistry;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -29,13 +28,14 @@ import org.springframework.stereotype.Component;
 @Component
 class PrefixAllocator {
 
-
     private final JdbcTemplate jdbc;
     private final ReservationLedger ledger;
+    private final PoolRegistry pools;
 
-    PrefixAllocator(JdbcTemplate jdbc, ReservationLedger ledger) {
+    PrefixAllocator(JdbcTemplate jdbc, ReservationLedger ledger, PoolRegistry pools) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+        this.pools = pools;
     }
 
     /** The chosen prefix, and the pool facts the delegation keeps. */
@@ -63,9 +63,9 @@ class PrefixAllocator {
 
     private Choice chooseExplicit(AllocatePrefixCommand command) {
         Ipv6Prefix wanted = command.prefix();
-        PoolRow pool = command.poolId() != null
-                ? lockPool(command.tenantId(), command.poolId())
-                : poolContaining(command.tenantId(), wanted);
+        AllocatablePool pool = command.poolId() != null
+                ? pools.lockForAllocation(command.tenantId(), command.poolId())
+                : pools.lockPoolContaining(command.tenantId(), wanted);
         if (!pool.prefix().contains(wanted) || pool.prefix().equals(wanted)) {
             throw DomainRejection.invalid(wanted + " is not inside pool " + pool.id() + " (" + pool.prefix() + ")");
         }
@@ -77,24 +77,24 @@ class PrefixAllocator {
                 FOR UPDATE""", (rs, i) -> rs.getObject(1, UUID.class),
                 command.tenantId(), wanted.canonical(), command.subscriberId()).stream().findFirst();
         if (quarantinedForSubscriber.isPresent()) {
-            return pool.choice(wanted, Placement.QUARANTINE_RECLAIM, quarantinedForSubscriber.get());
+            return choice(pool, wanted, Placement.QUARANTINE_RECLAIM, quarantinedForSubscriber.get());
         }
         if (ledger.lockFreeBlockContaining(pool.id(), wanted).isEmpty()) {
             throw DomainRejection.conflict(wanted + " is not free: " + holder(command.tenantId(), wanted));
         }
-        return pool.choice(wanted, Placement.EXPLICIT, null);
+        return choice(pool, wanted, Placement.EXPLICIT, null);
     }
 
     private Choice chooseAutomatic(AllocatePrefixCommand command) {
         if (command.poolId() != null) {
-            PoolRow pool = lockPool(command.tenantId(), command.poolId());
+            AllocatablePool pool = pools.lockForAllocation(command.tenantId(), command.poolId());
             int length = lengthIn(pool, command);
             pool.requireServes(length);
             pool.requireActive();
             return chooseIn(pool, command.subscriberId(), length).orElseThrow(() -> DomainRejection.conflict(
                     "pool " + pool.id() + " (" + pool.prefix() + ") has no free /" + length));
         }
-        for (PoolRow pool : tenantPools(command.tenantId())) {
+        for (AllocatablePool pool : pools.lockTenantPools(command.tenantId())) {
             int length = lengthIn(pool, command);
             if (pool.serves(length) && pool.active()) {
                 Optional<Choice> choice = chooseIn(pool, command.subscriberId(), length);
@@ -108,11 +108,11 @@ class PrefixAllocator {
                 : "no active pool of the tenant has a free prefix of its default length");
     }
 
-    private static int lengthIn(PoolRow pool, AllocatePrefixCommand command) {
+    private static int lengthIn(AllocatablePool pool, AllocatePrefixCommand command) {
         return command.prefixLength() != null ? command.prefixLength() : pool.defaultLength();
     }
 
-    private Optional<Choice> chooseIn(PoolRow pool, String subscriberId, int length) {
+    private Optional<Choice> chooseIn(AllocatablePool pool, String subscriberId, int length) {
         // Every prefix a subscriber held in the pool, quarantined ones included, left its affinity row behind,
         // so a subscriber without one (most allocations: new subscribers) is given the best fit at once.
         Optional<Ipv6Prefix> previous = jdbc.query(
@@ -127,27 +127,27 @@ class PrefixAllocator {
                 .or(() -> bestFit(pool, length));
     }
 
-    private Optional<Choice> reclaimQuarantined(PoolRow pool, String subscriberId, int length) {
+    private Optional<Choice> reclaimQuarantined(AllocatablePool pool, String subscriberId, int length) {
         return jdbc.query("""
                 SELECT prefix, delegation_id FROM prefix_reservation
                 WHERE pool_id = ? AND subscriber_id = ? AND quarantined_until IS NOT NULL AND masklen(prefix) = ?
                 ORDER BY quarantined_until DESC LIMIT 1
                 FOR UPDATE SKIP LOCKED""",
-                (rs, i) -> pool.choice(Ipv6Prefix.parse(rs.getString(1)), Placement.QUARANTINE_RECLAIM,
+                (rs, i) -> choice(pool, Ipv6Prefix.parse(rs.getString(1)), Placement.QUARANTINE_RECLAIM,
                         rs.getObject(2, UUID.class)),
                 pool.id(), subscriberId, length).stream().findFirst();
     }
 
-    private Optional<Choice> previousPrefix(PoolRow pool, Ipv6Prefix previous, int length) {
+    private Optional<Choice> previousPrefix(AllocatablePool pool, Ipv6Prefix previous, int length) {
         return Optional.of(previous)
                 .filter(prefix -> prefix.length() == length)
                 .filter(prefix -> ledger.tryLockFreeBlockContaining(pool.id(), prefix).isPresent())
-                .map(prefix -> pool.choice(prefix, Placement.AFFINITY, null));
+                .map(prefix -> choice(pool, prefix, Placement.AFFINITY, null));
     }
 
-    private Optional<Choice> bestFit(PoolRow pool, int length) {
+    private Optional<Choice> bestFit(AllocatablePool pool, int length) {
         return ledger.lockFreeBlock(pool.id(), "length <= ? ORDER BY length DESC, prefix LIMIT 1", length)
-                .map(free -> pool.choice(free.subPrefix(length, BigInteger.ZERO), Placement.BEST_FIT, null));
+                .map(free -> choice(pool, free.subPrefix(length, BigInteger.ZERO), Placement.BEST_FIT, null));
     }
 
     private String holder(String tenantId, Ipv6Prefix wanted) {
@@ -161,62 +161,7 @@ class PrefixAllocator {
                 .stream().findFirst().orElse("another allocation is taking it");
     }
 
-    private PoolRow lockPool(String tenantId, UUID poolId) {
-        // KEY SHARE: allocations do not block one another, but retiring the pool waits for them.
-        return jdbc.query(PoolRow.SELECT + " WHERE pool_id = ? AND tenant_id = ? FOR KEY SHARE",
-                        PoolRow::map, poolId, tenantId)
-                .stream().findFirst().orElseThrow(() -> DomainRejection.notFound("no pool " + poolId));
-    }
-
-    private List<PoolRow> tenantPools(String tenantId) {
-        return jdbc.query(PoolRow.SELECT + " WHERE tenant_id = ? AND state <> 'RETIRED' ORDER BY created_at, pool_id "
-                + "FOR KEY SHARE", PoolRow::map, tenantId);
-    }
-
-    private PoolRow poolContaining(String tenantId, Ipv6Prefix prefix) {
-        return jdbc.query(PoolRow.SELECT + " WHERE tenant_id = ? AND prefix >>= ?::cidr FOR KEY SHARE",
-                        PoolRow::map, tenantId, prefix.canonical())
-                .stream().findFirst().orElseThrow(() -> DomainRejection.invalid(
-                        prefix + " is not inside any pool of the tenant"));
-    }
-
-    /** A pool as the command side knows it. */
-    record PoolRow(UUID id, Ipv6Prefix prefix, List<Integer> delegatedLengths, int defaultLength,
-                   Duration quarantine, String state) {
-
-        static final String SELECT = "SELECT pool_id, prefix, delegated_lengths, default_length, "
-                + "extract(epoch FROM quarantine)::bigint, state FROM pool_registry";
-
-        static PoolRow map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-            Short[] lengths = (Short[]) rs.getArray(3).getArray();
-            return new PoolRow(rs.getObject(1, UUID.class), Ipv6Prefix.parse(rs.getString(2)),
-                    Arrays.stream(lengths).map(Short::intValue).toList(), rs.getInt(4),
-                    Duration.ofSeconds(rs.getLong(5)), rs.getString(6));
-        }
-
-        boolean serves(int length) {
-            return delegatedLengths.contains(length);
-        }
-
-        boolean active() {
-            return "ACTIVE".equals(state);
-        }
-
-        void requireServes(int length) {
-            if (!serves(length)) {
-                throw DomainRejection.invalid("pool " + id + " serves /" + delegatedLengths
-                        .stream().map(String::valueOf).collect(Collectors.joining(", /")) + ", not /" + length);
-            }
-        }
-
-        void requireActive() {
-            if (!active()) {
-                throw DomainRejection.conflict("pool " + id + " is " + state + " and takes no new allocations");
-            }
-        }
-
-        Choice choice(Ipv6Prefix prefix, Placement placement, UUID reclaimedFrom) {
-            return new Choice(id, prefix, placement, reclaimedFrom, quarantine);
-        }
+    private static Choice choice(AllocatablePool pool, Ipv6Prefix prefix, Placement placement, UUID reclaimedFrom) {
+        return new Choice(pool.id(), prefix, placement, reclaimedFrom, pool.quarantine());
     }
 }

@@ -16,11 +16,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(InTransactionGroups.PREFIX_RESERVATIONS)
-class ReservationProjector {
+class ReservationProjection {
 
     private final ReservationLedger ledger;
 
-    ReservationProjector(ReservationLedger ledger) {
+    ReservationProjection(ReservationLedger ledger) {
         this.ledger = ledger;
     }
 

@@ -16,11 +16,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ProcessingGroup(InTransactionGroups.POOL_REGISTRY)
-class PoolRegistryProjector {
+class PoolRegistryProjection {
 
     private final PoolRegistry registry;
 
-    PoolRegistryProjector(PoolRegistry registry) {
+    PoolRegistryProjection(PoolRegistry registry) {
         this.registry = registry;
     }
 
