@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -23,8 +20,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The command side's record of held prefixes and free space, changed only as delegation events are
- * applied, in their transaction. Free space is kept as maximal aligned blocks (a buddy system): taking a
- * prefix splits the block that holds it, releasing one merges it with its free buddy, level by level.
+ * applied, in their transaction. Free space is kept as maximal aligned blocks (a buddy system, whose
+ * arithmetic is {@link BuddyBlocks}): taking a prefix splits the block that holds it, releasing one merges
+ * it with its free buddy, level by level.
  */
 @Component
 class ReservationLedger {
@@ -87,8 +85,8 @@ class ReservationLedger {
         }
         long reserved;
         try {
-            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, enclosing(prefix), poolId, buddies(prefix),
-                    array(IntStream.rangeClosed(1, prefix.length()).mapToObj(String::valueOf)),
+            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, BuddyBlocks.enclosing(prefix), poolId,
+                    BuddyBlocks.buddies(prefix), BuddyBlocks.lengthsUpTo(prefix.length()),
                     tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
                     poolId, subscriberId, prefix.canonical());
         } catch (DataIntegrityViolationException overlap) {
@@ -125,7 +123,8 @@ class ReservationLedger {
         int poolLength = jdbc.queryForObject("SELECT masklen(prefix) FROM pool_registry WHERE pool_id = ?",
                 Integer.class, poolId);
         while (block.length() > poolLength && jdbc.update(
-                "DELETE FROM free_block WHERE pool_id = ? AND prefix = ?::cidr", poolId, buddy(block).canonical()) == 1) {
+                "DELETE FROM free_block WHERE pool_id = ? AND prefix = ?::cidr", poolId,
+                BuddyBlocks.buddy(block).canonical()) == 1) {
             block = block.parent(block.length() - 1);
         }
         addFree(poolId, List.of(block));
@@ -133,12 +132,12 @@ class ReservationLedger {
 
     /** The free block that holds {@code prefix}, locked; empty when the prefix is not wholly free. */
     Optional<Ipv6Prefix> lockFreeBlockContaining(UUID poolId, Ipv6Prefix prefix) {
-        return lockFreeBlock(poolId, "prefix = ANY (?::cidr[])", enclosing(prefix));
+        return lockFreeBlock(poolId, "prefix = ANY (?::cidr[])", BuddyBlocks.enclosing(prefix));
     }
 
     /** As {@link #lockFreeBlockContaining}, but empty at once when another transaction holds that block. */
     Optional<Ipv6Prefix> tryLockFreeBlockContaining(UUID poolId, Ipv6Prefix prefix) {
-        return firstFreeBlock(poolId, "prefix = ANY (?::cidr[])", " FOR UPDATE SKIP LOCKED", enclosing(prefix));
+        return firstFreeBlock(poolId, "prefix = ANY (?::cidr[])", " FOR UPDATE SKIP LOCKED", BuddyBlocks.enclosing(prefix));
     }
 
     /**
@@ -163,48 +162,6 @@ class ReservationLedger {
         return jdbc.query("SELECT prefix FROM free_block WHERE pool_id = ? AND " + condition + locking,
                         (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), poolId, argument)
                 .stream().findFirst();
-    }
-
-    /** {@code prefix} and every prefix enclosing it, as a PostgreSQL array: matched by equality, an index lookup. */
-    static String enclosing(Ipv6Prefix prefix) {
-        BigInteger network = prefix.network();
-        return array(IntStream.rangeClosed(0, prefix.length()).mapToObj(length -> cidr(masked(network, length), length)));
-    }
-
-    /*
-     * Every allocation sends about a hundred related prefixes (enclosing blocks and buddies). They are computed
-     * on the 128-bit address and written uncompressed: building an Ipv6Prefix for each, with its RFC 5952 text,
-     * was a tenth of an allocation request's CPU (BENCHMARKS.md). PostgreSQL reads any IPv6 spelling and
-     * compares cidr values, not text.
-     */
-
-    private static final BigInteger ALL_ONES = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
-
-    /** {@code address} with the bits below {@code length} cleared. */
-    private static BigInteger masked(BigInteger address, int length) {
-        return address.and(ALL_ONES.shiftLeft(128 - length).and(ALL_ONES));
-    }
-
-    /** The buddy of the block of each length 1 to {@code prefix.length()} enclosing it (its last bit flipped). */
-    static String buddies(Ipv6Prefix prefix) {
-        BigInteger network = prefix.network();
-        return array(IntStream.rangeClosed(1, prefix.length())
-                .mapToObj(length -> cidr(masked(network, length).flipBit(128 - length), length)));
-    }
-
-    /** The prefix as PostgreSQL cidr text, eight groups of four hex digits. */
-    static String cidr(BigInteger network, int length) {
-        String hex = network.toString(16);
-        StringBuilder text = new StringBuilder(44).append("0".repeat(32 - hex.length())).append(hex);
-        for (int group = 7; group > 0; group--) {
-            text.insert(group * 4, ':');
-        }
-        return text.append('/').append(length).toString();
-    }
-
-    /** A PostgreSQL array literal of values that need no quoting (prefixes, numbers). */
-    private static String array(Stream<String> values) {
-        return values.collect(Collectors.joining(",", "{", "}"));
     }
 
     /** How many more prefixes of each length the pool can give: exact, from its free blocks. */
@@ -232,12 +189,5 @@ class ReservationLedger {
     private AllocationRaceException race(String message) {
         races.increment();
         return new AllocationRaceException(message);
-    }
-
-    /** The other half of the block's parent. */
-    static Ipv6Prefix buddy(Ipv6Prefix block) {
-        Ipv6Prefix parent = block.parent(block.length() - 1);
-        Ipv6Prefix first = parent.subPrefix(block.length(), BigInteger.ZERO);
-        return first.equals(block) ? parent.subPrefix(block.length(), BigInteger.ONE) : first;
     }
 }

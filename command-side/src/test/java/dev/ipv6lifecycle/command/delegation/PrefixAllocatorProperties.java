@@ -180,7 +180,7 @@ class PrefixAllocatorProperties {
         Set<Ipv6Prefix> freeSet = new HashSet<>(free);
         for (Ipv6Prefix block : free) {
             if (block.length() > POOL.length()) {
-                assertThat(freeSet).as("free buddies of %s are merged", block).doesNotContain(ReservationLedger.buddy(block));
+                assertThat(freeSet).as("free buddies of %s are merged", block).doesNotContain(BuddyBlocks.buddy(block));
             }
         }
         assertThat(ledger.capacity(poolId, LENGTHS)).isEqualTo(independentCapacity(held));

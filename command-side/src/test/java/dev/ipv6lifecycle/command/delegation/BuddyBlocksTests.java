@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The ledger's fast prefix texts name exactly the prefixes Ipv6Prefix's own arithmetic gives. */
-class ReservationLedgerTextsTest {
+/** The buddy arithmetic's fast prefix texts name exactly the prefixes Ipv6Prefix's own arithmetic gives. */
+class BuddyBlocksTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"2001:db8:12:3400::/56", "2001:db8::/32", "2a01:ffff:ffff:ffff::/64", "2001:db8:8000::/48",
@@ -18,7 +18,7 @@ class ReservationLedgerTextsTest {
     void enclosingBlocksAreEveryParentFromTheWholeSpaceDown(String text) {
         Ipv6Prefix prefix = Ipv6Prefix.parse(text);
 
-        assertThat(parsed(ReservationLedger.enclosing(prefix))).containsExactlyElementsOf(
+        assertThat(parsed(BuddyBlocks.enclosing(prefix))).containsExactlyElementsOf(
                 IntStream.rangeClosed(0, prefix.length()).mapToObj(prefix::parent).toList());
     }
 
@@ -28,8 +28,8 @@ class ReservationLedgerTextsTest {
     void buddiesAreTheOtherHalfOfEachEnclosingBlocksParent(String text) {
         Ipv6Prefix prefix = Ipv6Prefix.parse(text);
 
-        assertThat(parsed(ReservationLedger.buddies(prefix))).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, prefix.length()).mapToObj(length -> ReservationLedger.buddy(prefix.parent(length)))
+        assertThat(parsed(BuddyBlocks.buddies(prefix))).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, prefix.length()).mapToObj(length -> BuddyBlocks.buddy(prefix.parent(length)))
                         .toList());
     }
 
