@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fault harness (DESIGN.md §9): PostgreSQL and three service nodes on loopback, allocation and lifecycle
-# load across all three, and meanwhile
+# Fault harness (docs/operations.md, Several nodes): PostgreSQL and three service nodes on loopback,
+# allocation and lifecycle load across all three, and meanwhile
 #   1. a node killed with SIGKILL every 20 s and restarted, five times (nodes in turn);
 #   2. the RADIUS peer (FreeRADIUS as the DAS) not answering for two minutes while revocations run;
 #   3. PostgreSQL restarted once.

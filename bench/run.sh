@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of DESIGN.md §10, in one run: builds the service, starts its own PostgreSQL (Debian's 15) on
+# The benchmark of docs/performance.md, in one run: builds the service, starts its own PostgreSQL (Debian's 15) on
 # loopback, runs the service against it, measures, and appends a dated section to BENCHMARKS.md.
 # See bench/README.md. Options:
 #   --quick        small sizes and short phases, for iteration (the section says so)
@@ -209,7 +209,7 @@ stop_service
 cp "$WORK/loadgen.txt" "$WORK/raw.txt"
 section=$(python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS")
 if [ $WRITE = 1 ]; then
-    [ -f "$ROOT/BENCHMARKS.md" ] || printf '# Benchmarks\n\nMeasured by `bench/run.sh` (see bench/README.md) against the numbers of DESIGN.md §10. Newest run last.\n' > "$ROOT/BENCHMARKS.md"
+    [ -f "$ROOT/BENCHMARKS.md" ] || printf '# Benchmarks\n\nMeasured by `bench/run.sh` (see bench/README.md) against the targets in docs/performance.md. Newest run last.\n' > "$ROOT/BENCHMARKS.md"
     printf '\n%s\n' "$section" >> "$ROOT/BENCHMARKS.md"
     log "appended to BENCHMARKS.md"
 fi

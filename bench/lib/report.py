@@ -102,11 +102,11 @@ out.append(f"- machine: {r.get('cores')} cores ({r.get('cpu')}), {r.get('memory'
 out.append(f"- PostgreSQL settings beyond the defaults: {r.get('pg_settings')}")
 out.append(f"- load average before / after: {r.get('load_before')} / {r.get('load_after')}")
 if quick:
-    out.append("- **quick run**: small sizes and short phases; not a measurement of DESIGN.md §10")
+    out.append("- **quick run**: small sizes and short phases; not a measurement against the targets")
 out.append(f"- data set for the rebuild and later rows: {r.get('events')} events, seeded in {float(r.get('seed_s', 'nan')):.1f} s by `bench/seed.sql`"
            + ("" if r.get("seed_reservations") == "1" else " (without prefix_reservation rows, see bench/seed.sql)"))
 out.append("")
-out.append("| figure | measured | DESIGN.md §10 | |")
+out.append("| figure | measured | target | |")
 out.append("| --- | --- | --- | --- |")
 for name, measured, target, v in rows:
     out.append(f"| {name} | {measured} | {target} | {v} |")

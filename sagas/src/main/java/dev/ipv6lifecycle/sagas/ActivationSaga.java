@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Activation of a freshly allocated prefix (DESIGN.md §5): record it in the IPAM, push it to the NAS with a
+ * Activation of a freshly allocated prefix (docs/network.md): record it in the IPAM, push it to the NAS with a
  * CoA, then activate the delegation. Each step is retried with backoff on a durable deadline; when a peer
  * refuses, or a step is still unreachable after the configured attempts, the saga compensates: the
  * delegation FAILS (its prefix goes to quarantine) and the IPAM record, if one was made, is removed.

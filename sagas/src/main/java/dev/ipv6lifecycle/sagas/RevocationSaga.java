@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Revocation (DESIGN.md §5): disconnect the session with a RADIUS Disconnect-Request, release the IPAM
+ * Revocation (docs/network.md): disconnect the session with a RADIUS Disconnect-Request, release the IPAM
  * record, then complete the revocation, which puts the prefix in quarantine. It never gives up: every
  * failure is retried with backoff on a durable deadline, a revocation past the stuck threshold is logged
  * as stuck, the sweep re-drives it, and an operator may complete it by hand, which ends this saga.

@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The gauges of DESIGN.md §7 show what the database holds: after a workload across every state, and in a
+ * The read-side gauges (docs/monitoring.md) show what the database holds: after a workload across every state, and in a
  * new application on the same database, at once (restored at start-up, not rebuilt from new events).
  */
 class GaugesMatchTheDatabaseIntegrationTests {

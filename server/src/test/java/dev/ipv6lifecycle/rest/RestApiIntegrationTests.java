@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Every endpoint of DESIGN.md §6 over real HTTP, with its documented answers and errors. */
+/** Every endpoint of the REST API (its OpenAPI document) over real HTTP, with its documented answers and errors. */
 @IntegrationTest
 class RestApiIntegrationTests {
 

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The state table of DESIGN.md §4.2, as data. A command a state accepts leads to a state; when that is
+ * The state table (docs/architecture.md), as data. A command a state accepts leads to a state; when that is
  * the current state the command is an idempotent repeat (no event). Every other pair is refused.
  */
 final class Lifecycle {

@@ -66,7 +66,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every cell of the state table of DESIGN.md §4.2, and what the delegation does around it. */
+/** Every cell of the state table (docs/architecture.md, State rules), and what the delegation does around it. */
 class DelegationTest {
 
     private static final UUID ID = UUID.fromString("6f1c2b1e-0000-4000-8000-000000000001");

@@ -40,7 +40,7 @@ class StatsQueryHandler {
                 (row, i) -> new Stats.PoolUtilization(row.getObject("pool_id", UUID.class), row.getString("name"),
                         row.getDouble("utilization_percent")),
                 query.tenantId());
-        // Leaks are what the sweep finds (DESIGN.md §5); the sweep's issue fills this in once it records its
+        // Leaks are what the sweep finds (docs/operations.md); the sweep's issue fills this in once it records its
         // findings. Until then there are none to report.
         long leaks = 0;
         return new Stats(byState, pools, leaks);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What the read side contributes to the gauges of DESIGN.md §7 at one moment: the pools it knows (whose
+ * What the read side contributes to the gauges (docs/monitoring.md) at one moment: the pools it knows (whose
  * series exist) and the delegations per pool and state. The server adds each pool's free space, which the
  * command side keeps, and holds the result in memory, so that a scrape never reads the database.
  */

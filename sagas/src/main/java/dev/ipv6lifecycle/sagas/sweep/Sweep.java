@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The sweep of DESIGN.md §5: purges long-revoked rows from the current views, reports stale allocations,
+ * The sweep (docs/operations.md): purges long-revoked rows from the current views, reports stale allocations,
  * drives stuck revocations again, and finds (and where it safely can, repairs) leaks between the command
  * side's reservations, the views and the IPAM. It works in bounded batches, each statement on its own, so
  * no table is locked for long and memory does not grow with the number of delegations; one failing step or

@@ -1,7 +1,7 @@
 package dev.ipv6lifecycle.sagas.sweep;
 
 /**
- * What one sweep found and did (DESIGN.md §5).
+ * What one sweep found and did (docs/operations.md, The sweep).
  *
  * @param revokedPurged   read rows of delegations revoked longer than the retention, removed from the current
  *                        views (their history stays)

@@ -20,7 +20,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Several identical nodes on one PostgreSQL (DESIGN.md §9): each has an id of its own
+ * Several identical nodes on one PostgreSQL (docs/operations.md, Several nodes): each has an id of its own
  * ({@code ipv6.node-id}), claims event processor segments under it, and holds only its fair share of
  * each pooled processor's segments, so that the work spreads over the nodes and a dead node's segments
  * are taken over. Deadlines and recurring jobs need nothing more: db-scheduler picks each execution once.

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The service's own metrics (DESIGN.md §7), exported with Axon's at {@code /actuator/prometheus}. Meter
+ * The service's own metrics (docs/monitoring.md), exported with Axon's at {@code /actuator/prometheus}. Meter
  * names are Micrometer's dotted names; the Prometheus registry turns {@code ipv6.lifecycle.operations}
  * into {@code ipv6_lifecycle_operations_total} and a timer into {@code ..._seconds}.
  */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The gauges of DESIGN.md §7 that describe state rather than events: delegations per state, pool utilisation
+ * The gauges (docs/monitoring.md) that describe state rather than events: delegations per state, pool utilisation
  * and free prefixes per length. A scrape reads the values last published, never the database. They are
  * read when the application starts (before it serves traffic: a restarted node shows the right numbers at
  * its first scrape) and then every {@code ipv6.metrics.refresh}, on a thread of their own, in a few queries
