@@ -34,7 +34,7 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
  * reclaimed...), their events interleaved at random across delegations as segments may process them. The
  * capacity per length must equal a count made block by block, and utilisation the held share.
  */
-class PoolCapacityProperties {
+class PoolCapacityPropertyTests {
 
     private static final String TENANT = "isp-a";
     private static final Ipv6Prefix POOL = Ipv6Prefix.parse("2001:db8:0:1000::/52");
@@ -90,7 +90,7 @@ class PoolCapacityProperties {
         Arbitrary<Holding> holding = Arbitraries.of(LENGTHS).flatMap(length -> Combinators.combine(
                 Arbitraries.longs().between(0, (1L << (length - POOL.length())) - 1),
                 Arbitraries.of(Fate.class)).as((index, fate) -> new Holding(length, index, fate)));
-        return holding.list().ofMaxSize(25).map(PoolCapacityProperties::withoutOverlappingHeldPrefixes);
+        return holding.list().ofMaxSize(25).map(PoolCapacityPropertyTests::withoutOverlappingHeldPrefixes);
     }
 
     /** The command side never lets two held prefixes overlap; a released one may overlap anything. */

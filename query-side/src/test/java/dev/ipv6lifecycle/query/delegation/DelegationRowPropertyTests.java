@@ -45,7 +45,7 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
  * retries and redelivered events mixed in: the {@code delegation_view} row the projection writes in SQL
  * must equal {@link DelegationState}, the fold the aggregate and the command answers use, field by field.
  */
-class DelegationRowProperties {
+class DelegationRowPropertyTests {
 
     private static final String TENANT = "isp-a";
     private static final UUID POOL = UUID.randomUUID();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-class PoolTest {
+class PoolTests {
 
     private static final UUID ID = UUID.fromString("0b5e0000-0000-4000-8000-000000000001");
     private static final String TENANT = "isp-a";

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class Ipv6PrefixTest {
+class Ipv6PrefixTests {
 
     private static final BigInteger TWO_TO_THE_32 = BigInteger.ONE.shiftLeft(32);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (failsafe), because Axon switches its update checker off by itself inside a JUnit JVM: only a
  * separate process shows what a real start does.
  */
-class ServiceJarIT {
+class ServiceJarTests {
 
     private static final Duration STARTUP = Duration.ofSeconds(120);
 

@@ -67,7 +67,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every cell of the state table (docs/architecture.md, State rules), and what the delegation does around it. */
-class DelegationTest {
+class DelegationTests {
 
     private static final UUID ID = UUID.fromString("6f1c2b1e-0000-4000-8000-000000000001");
     private static final UUID POOL = UUID.fromString("6f1c2b1e-0000-4000-8000-0000000000aa");

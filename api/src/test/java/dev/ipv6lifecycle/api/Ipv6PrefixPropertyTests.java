@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 
-class Ipv6PrefixProperties {
+class Ipv6PrefixPropertyTests {
 
     // Global unicast 2000::/3 never touches the link-local, multicast or IPv4-mapped rules.
     private static final IPv6Address GLOBAL_UNICAST_START = new IPAddressString("2000::").getAddress().toIPv6();
