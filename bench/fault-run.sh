@@ -256,7 +256,10 @@ OVERLAP_RESERVED=$(sql -c "SELECT count(*) FROM prefix_reservation a JOIN prefix
 revoking() { sql -c "SELECT count(*) FROM delegation_view WHERE state = 'REVOKING'"; }
 sagas_left() { sql -c "SELECT count(*) FROM saga_entry"; }
 settled() { [ "$(revoking)" = 0 ] && [ "$(sagas_left)" = 0 ]; }
-await 180 settled || true
+# Long enough for db-scheduler's retry of a failed execution: a saga deadline that fires while PostgreSQL
+# restarts fails and runs again 5 minutes later (db-scheduler's default for one-time tasks), and its saga
+# only then goes on. A shorter wait failed a correct run. Settled sagas end the wait at once.
+await 420 settled || true
 log "sagas settled (or gave up waiting)"
 REVOKING=$(revoking)
 SAGAS=$(sagas_left)

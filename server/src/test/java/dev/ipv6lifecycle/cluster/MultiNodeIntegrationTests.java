@@ -98,7 +98,8 @@ class MultiNodeIntegrationTests {
         // either is recorded once or fails with that exception and leaves nothing behind.
         Sent unretried = sendFromBothNodes(delegation, tenant, node -> DefaultCommandGateway.builder()
                 .commandBus(nodes.get(node).getBean(CommandBus.class)).build());
-        assertThat(unretried.failures().keySet()).as("failures without retries").isSubsetOf(ConcurrencyException.class);
+        assertThat(unretried.failures().keySet()).as("failures without retries")
+                .isSubsetOf(ConcurrencyException.class);
         assertThat(unretried.succeeded().size() + unretried.failures().getOrDefault(ConcurrencyException.class, 0))
                 .isEqualTo(2 * COMMANDS_PER_NODE);
         assertTheStreamHoldsExactly(delegation, unretried.succeeded());
@@ -121,7 +122,7 @@ class MultiNodeIntegrationTests {
                 SELECT (convert_from(payload, 'UTF8')::jsonb ->> 'attempt')::int FROM domain_event_entry
                 WHERE aggregate_identifier = ? AND payload_type LIKE '%NetworkCallRecordedEvent'""",
                 Integer.class, delegation.toString());
-        assertThat(recorded).as("network calls recorded").hasSize(attempts.size()).containsExactlyInAnyOrderElementsOf(attempts);
+        assertThat(recorded).as("network calls recorded").containsExactlyInAnyOrderElementsOf(attempts);
         List<Long> sequence = jdbc.queryForList("SELECT sequence_number FROM domain_event_entry "
                 + "WHERE aggregate_identifier = ? ORDER BY sequence_number", Long.class, delegation.toString());
         assertThat(sequence).containsExactlyElementsOf(LongStream.range(0, sequence.size()).boxed().toList());

@@ -307,7 +307,8 @@ class RestApiIntegrationTests {
         JsonNode stats = awaitJson("/api/v1/stats", node -> node.get("delegationsByState").get("SUSPENDED").asLong() == 1
                 && node.get("delegationsByState").get("ALLOCATED").asLong() == 1);
         Map<String, Long> byState = new TreeMap<>();
-        stats.get("delegationsByState").properties().forEach(entry -> byState.put(entry.getKey(), entry.getValue().asLong()));
+        stats.get("delegationsByState").properties()
+                .forEach(entry -> byState.put(entry.getKey(), entry.getValue().asLong()));
         assertThat(byState).isEqualTo(Map.of("ALLOCATED", 1L, "ACTIVE", 0L, "SUSPENDED", 1L, "REVOKING", 0L,
                 "REVOKED", 0L, "FAILED", 0L));
         assertThat(stats.get("pools").size()).isEqualTo(1);

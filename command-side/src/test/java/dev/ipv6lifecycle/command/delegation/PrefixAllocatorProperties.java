@@ -179,7 +179,8 @@ class PrefixAllocatorProperties {
         Set<Ipv6Prefix> freeSet = new HashSet<>(free);
         for (Ipv6Prefix block : free) {
             if (block.length() > POOL.length()) {
-                assertThat(freeSet).as("free buddies of %s are merged", block).doesNotContain(PrefixArithmetic.buddy(block));
+                assertThat(freeSet).as("free buddies of %s are merged", block)
+                        .doesNotContain(PrefixArithmetic.buddy(block));
             }
         }
         assertThat(ledger.capacity(poolId, LENGTHS)).isEqualTo(independentCapacity(held));

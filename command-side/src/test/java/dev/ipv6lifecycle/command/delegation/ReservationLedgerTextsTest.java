@@ -33,9 +33,9 @@ class ReservationLedgerTextsTest {
     void buddiesAreTheOtherHalfOfEachEnclosingBlocksParent(String text) {
         Ipv6Prefix prefix = Ipv6Prefix.parse(text);
 
-        assertThat(parsed(ReservationLedger.buddies(prefix))).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, prefix.length())
-                        .mapToObj(length -> PrefixArithmetic.buddy(PrefixArithmetic.enclosing(prefix, length))).toList());
+        assertThat(parsed(ReservationLedger.buddies(prefix))).containsExactlyElementsOf(IntStream
+                .rangeClosed(1, prefix.length())
+                .mapToObj(length -> PrefixArithmetic.buddy(PrefixArithmetic.enclosing(prefix, length))).toList());
     }
 
     @Test

@@ -316,7 +316,7 @@ public class Sweep {
         long leaksDetected;
         long leaksRepaired;
         long errors;
-        /** The leaks per tenant; one whose tenant is not known (an unreadable IPAM record) counts in the totals only. */
+        /** Leaks per tenant; one of an unknown tenant (an IPAM record without one) counts in the totals only. */
         final Map<String, TenantLeaks> leaksByTenant = new TreeMap<>();
 
         void leakDetected(String tenantId) {
