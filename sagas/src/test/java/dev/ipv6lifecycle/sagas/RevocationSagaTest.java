@@ -35,6 +35,11 @@ class RevocationSagaTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final SagaSettings SETTINGS = new SagaSettings(Duration.ofMinutes(1), Duration.ofSeconds(5),
             Duration.ofMinutes(5), 3, Duration.ofHours(1), 1);
+    /** The waits after failed attempts 1 to 4: the first retry of 5 s, doubled each time (the cap is 5 min). */
+    private static final Duration AFTER_FIRST = Duration.ofSeconds(5);
+    private static final Duration AFTER_SECOND = Duration.ofSeconds(10);
+    private static final Duration AFTER_THIRD = Duration.ofSeconds(20);
+    private static final Duration AFTER_FOURTH = Duration.ofSeconds(40);
     private static final RecordingOutbox.Sent COMPLETE =
             new RecordingOutbox.Sent(new CompleteRevocationCommand(ID, TENANT, null), RevocationSaga.ACTOR);
 
@@ -73,13 +78,13 @@ class RevocationSagaTest {
         fixture.givenAPublished(started())
                 .andThenAPublished(outcome(DISCONNECT, SUCCEEDED, 1))
                 .andThenAPublished(outcome(IPAM_RELEASE, UNREACHABLE, 1))
-                .andThenTimeElapses(SETTINGS.backoff(1))
+                .andThenTimeElapses(AFTER_FIRST)
                 .andThenAPublished(outcome(IPAM_RELEASE, UNREACHABLE, 2))
-                .andThenTimeElapses(SETTINGS.backoff(2))
+                .andThenTimeElapses(AFTER_SECOND)
                 .andThenAPublished(outcome(IPAM_RELEASE, UNREACHABLE, 3))
-                .andThenTimeElapses(SETTINGS.backoff(3))
+                .andThenTimeElapses(AFTER_THIRD)
                 .andThenAPublished(outcome(IPAM_RELEASE, UNREACHABLE, 4))
-                .whenTimeElapses(SETTINGS.backoff(4))
+                .whenTimeElapses(AFTER_FOURTH)
                 .expectActiveSagas(1);
         // More attempts than activation would make: a revocation never gives up.
         assertThat(outbox.last()).isEqualTo(call(IPAM_RELEASE, 5));
@@ -88,7 +93,7 @@ class RevocationSagaTest {
         fixture.givenAPublished(started())
                 .andThenAPublished(outcome(DISCONNECT, SUCCEEDED, 1))
                 .andThenAPublished(outcome(IPAM_RELEASE, UNREACHABLE, 1))
-                .andThenTimeElapses(SETTINGS.backoff(1))
+                .andThenTimeElapses(AFTER_FIRST)
                 .whenPublishingA(outcome(IPAM_RELEASE, SUCCEEDED, 2))
                 .expectActiveSagas(1);
         assertThat(outbox.since(mark)).endsWith(call(IPAM_RELEASE, 2), COMPLETE);

@@ -25,11 +25,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The end of a quarantine is a durable deadline: the application that scheduled it stops, a new one
- * starts on the same database, and the prefix is released on time all the same.
+ * starts on the same database, and the prefix is released on time all the same. The first application
+ * never looks for due deadlines while it runs, so only the second one can end the quarantine, however long
+ * either of them takes on a loaded machine: no step depends on the quarantine not having ended yet.
  */
 class QuarantineAcrossRestartIntegrationTests {
 
-    private static final Duration QUARANTINE = Duration.ofSeconds(20);
+    private static final Duration QUARANTINE = Duration.ofSeconds(5);
     private static final Ipv6Prefix POOL = Ipv6Prefix.parse("2001:db8:77::/48");
 
     @Test
@@ -42,7 +44,9 @@ class QuarantineAcrossRestartIntegrationTests {
         AllocationResult allocation;
         Instant revokedAt;
 
-        try (ConfigurableApplicationContext first = start(database)) {
+        // db-scheduler polls for due executions at its start and then once per polling interval; it wakes up
+        // early only for an execution scheduled for now, which a quarantine's end never is.
+        try (ConfigurableApplicationContext first = start(database, "--ipv6.scheduler.polling-interval=PT1H")) {
             CommandGateway commands = first.getBean(CommandGateway.class);
             commands.sendAndWait(new CreatePoolCommand(pool, tenant, "restart", POOL, Set.of(56), 56, QUARANTINE, null));
             allocation = commands.sendAndWait(new AllocatePrefixCommand(UUID.randomUUID(), tenant, "sub-1", pool, null,
@@ -56,13 +60,11 @@ class QuarantineAcrossRestartIntegrationTests {
                     jdbc.queryForObject("SELECT count(*) FROM saga_entry", Long.class) == 0);
         }
 
-        assertThat(Instant.now()).as("the first application stopped before the quarantine ended")
-                .isBefore(revokedAt.plus(QUARANTINE));
-        assertThat(quarantined(jdbc, allocation.delegationId())).isTrue();
+        assertThat(quarantined(jdbc, allocation.delegationId())).as("still quarantined once the first stopped").isTrue();
         assertThat(deadlines(jdbc)).isEqualTo(1L);
 
-        try (ConfigurableApplicationContext second = start(database)) {
-            await().atMost(QUARANTINE.plusSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() ->
+        try (ConfigurableApplicationContext second = start(database, "--ipv6.scheduler.polling-interval=PT0.2S")) {
+            await().atMost(QUARANTINE.plusSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                     jdbc.queryForObject("SELECT count(*) FROM prefix_reservation", Long.class) == 0);
             Instant releasedAt = Instant.now();
 
@@ -86,10 +88,10 @@ class QuarantineAcrossRestartIntegrationTests {
                 Boolean.class, delegation);
     }
 
-    private static ConfigurableApplicationContext start(String database) {
+    private static ConfigurableApplicationContext start(String database, String pollingInterval) {
         return new SpringApplicationBuilder(Ipv6LifecycleApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--spring.datasource.url=" + database, "--spring.datasource.username=" + SharedPostgres.USER,
-                        "--spring.datasource.password=");
+                        "--spring.datasource.password=", pollingInterval);
     }
 }

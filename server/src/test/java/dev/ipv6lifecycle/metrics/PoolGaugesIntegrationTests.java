@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
+import dev.ipv6lifecycle.testsupport.TestPrefixes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -61,9 +62,9 @@ class PoolGaugesIntegrationTests {
 
     /** A /48 serving four lengths, seven delegations of them, one /56 and one /64 revoked into quarantine. */
     private static String populatedPool(Api http, String quarantine) {
-        String space = String.format("2001:db8:%x::/48", Math.floorMod(UUID.randomUUID().hashCode(), 0xffff));
-        String pool = created(http.post("/api/v1/pools", "{\"name\": \"gauges\", \"prefix\": \"" + space
-                + "\", \"delegatedLengths\": [52, 56, 60, 64], \"defaultLength\": 56, \"quarantine\": \"" + quarantine + "\"}"));
+        String pool = created(http.post("/api/v1/pools", "{\"name\": \"gauges\", \"prefix\": \""
+                + TestPrefixes.uniqueSlash48() + "\", \"delegatedLengths\": [52, 56, 60, 64], \"defaultLength\": 56, "
+                + "\"quarantine\": \"" + quarantine + "\"}"));
         String subscriber = "sub-" + UUID.randomUUID();
         allocate(http, pool, subscriber + "-a", 52);
         allocate(http, pool, subscriber + "-b", 56);

@@ -7,6 +7,7 @@ import dev.ipv6lifecycle.api.delegation.FailActivationCommand;
 import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.server.web.Caller;
+import dev.ipv6lifecycle.testsupport.TestPrefixes;
 import java.time.Duration;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -24,9 +25,8 @@ final class Workload {
 
     /** The pool the delegations were allocated in, a /48 of its own. */
     static String run(Api http, CommandGateway commands) {
-        String space = String.format("2001:db8:%x::/48", Math.floorMod(UUID.randomUUID().hashCode(), 0xffff));
-        String pool = created(http.post("/api/v1/pools", "{\"name\": \"metrics\", \"prefix\": \"" + space
-                + "\", \"delegatedLengths\": [56, 64], \"defaultLength\": 56}"));
+        String pool = created(http.post("/api/v1/pools", "{\"name\": \"metrics\", \"prefix\": \""
+                + TestPrefixes.uniqueSlash48() + "\", \"delegatedLengths\": [56, 64], \"defaultLength\": 56}"));
         String subscriber = "sub-" + UUID.randomUUID();
 
         allocate(http, pool, subscriber + "-allocated", false, 56);
@@ -49,9 +49,8 @@ final class Workload {
         // A refused transition: a revoking delegation cannot be suspended (409, outcome "rejected").
         assertThat(http.post("/api/v1/delegations/" + revoking + "/suspend", null).status()).isEqualTo(409);
 
-        String other = String.format("2001:db8:%x::/48", Math.floorMod(UUID.randomUUID().hashCode(), 0xffff));
-        String drained = created(http.post("/api/v1/pools", "{\"name\": \"metrics-drained\", \"prefix\": \"" + other
-                + "\", \"delegatedLengths\": [56], \"defaultLength\": 56}"));
+        String drained = created(http.post("/api/v1/pools", "{\"name\": \"metrics-drained\", \"prefix\": \""
+                + TestPrefixes.uniqueSlash48() + "\", \"delegatedLengths\": [56], \"defaultLength\": 56}"));
         ok(http.post("/api/v1/pools/" + drained + "/drain", null));
         ok(http.post("/api/v1/pools/" + drained + "/undrain", null));
         ok(http.post("/api/v1/pools/" + drained + "/retire", null));

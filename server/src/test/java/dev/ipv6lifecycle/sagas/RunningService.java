@@ -44,7 +44,12 @@ final class RunningService implements AutoCloseable {
     }
 
     String createPool(String prefix) {
-        Api.Answer created = http.post("/api/v1/pools", "{\"name\": \"pool-" + UUID.randomUUID() + "\", \"prefix\": \""
+        return createPool(http, prefix);
+    }
+
+    /** A pool of the caller's tenant. */
+    static String createPool(Api caller, String prefix) {
+        Api.Answer created = caller.post("/api/v1/pools", "{\"name\": \"pool-" + UUID.randomUUID() + "\", \"prefix\": \""
                 + prefix + "\", \"delegatedLengths\": [56], \"defaultLength\": 56, \"quarantine\": \"PT1S\", "
                 + "\"staleAfter\": \"PT1S\"}");
         if (created.status() != 201) {

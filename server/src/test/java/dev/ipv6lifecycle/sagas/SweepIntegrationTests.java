@@ -85,9 +85,15 @@ class SweepIntegrationTests {
         netbox.seedPrefix("2001:db8:7cff:ff00::/56", "ipv6-lifecycle delegation=" + stranger
                 + " tenant=default subscriber=ghost", null);
         // A live delegation whose reservation was lost behind the service's back.
-        String unreserved = allocate(pool, true);
-        await().until(() -> "ACTIVE".equals(viewState(unreserved)));
-        jdbc.update("DELETE FROM prefix_reservation WHERE delegation_id = ?::uuid", unreserved);
+        loseReservation(http, pool);
+        // Another tenant: two lost reservations and an IPAM orphan of its own, which the sweep releases.
+        Api other = http.as(adminKey("sweep-other"));
+        String otherPool = RunningService.createPool(other, "2001:db8:7d00::/40");
+        loseReservation(other, otherPool);
+        loseReservation(other, otherPool);
+        netbox.seedPrefix("2001:db8:7dff:ff00::/56", "ipv6-lifecycle delegation=" + UUID.randomUUID()
+                + " tenant=sweep-other subscriber=ghost", null);
+        Api quiet = http.as(adminKey("sweep-quiet"));
         Thread.sleep(1100); // past the stale threshold and the quarantines
 
         JsonNode report = http.post("/api/v1/maintenance/sweep", null).json();
@@ -100,14 +106,21 @@ class SweepIntegrationTests {
         assertThat(report.get("revokingStuck").asLong()).isEqualTo(1);
         assertThat(service.awaitHistory(stuck, body -> body.contains("\"PrefixRevocationRetried\"")).toString())
                 .contains("re-driven by the sweep");
-        assertThat(report.get("leaksDetected").asLong()).as("the IPAM orphan and the lost reservation").isEqualTo(2);
-        assertThat(report.get("leaksRepaired").asLong()).as("only the IPAM orphan can be repaired").isEqualTo(1);
+        assertThat(report.get("leaksDetected").asLong()).as("two IPAM orphans and three lost reservations").isEqualTo(5);
+        assertThat(report.get("leaksRepaired").asLong()).as("only the IPAM orphans can be repaired").isEqualTo(2);
         assertThat(netbox.records()).noneMatch(record -> record.description().contains(stranger.toString()));
+        // Each tenant's stats: the leaks of the latest sweep there, less those it repaired.
+        assertThat(http.get("/api/v1/stats").json().get("leaks").asLong()).as("default: 2 found, 1 repaired")
+                .isEqualTo(1);
+        assertThat(other.get("/api/v1/stats").json().get("leaks").asLong()).as("sweep-other: 3 found, 1 repaired")
+                .isEqualTo(2);
+        assertThat(quiet.get("/api/v1/stats").json().get("leaks").asLong()).as("sweep-quiet: nothing found").isZero();
         assertThat(report.get("errors").asLong()).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sweep_run WHERE trigger = 'API' AND revoked_purged = 5",
                 Long.class)).isEqualTo(1L);
         assertThat(http.get("/actuator/prometheus").body())
                 .contains("ipv6_prefix_leak_total{tenant=\"default\"} 2.0")
+                .contains("ipv6_prefix_leak_total{tenant=\"sweep-other\"} 3.0")
                 .doesNotContain("ipv6_lifecycle_sweep_last_success_timestamp_seconds 0.0");
 
         assertThat(http.post("/api/v1/delegations/" + stuck + "/complete-revocation", null).json().get("state")
@@ -144,8 +157,26 @@ class SweepIntegrationTests {
         }
     }
 
+    /** A live delegation of the caller's tenant whose reservation is then deleted behind the service's back. */
+    private static void loseReservation(Api caller, String pool) {
+        String id = allocate(caller, pool, true);
+        await().until(() -> "ACTIVE".equals(viewState(id)));
+        jdbc.update("DELETE FROM prefix_reservation WHERE delegation_id = ?::uuid", id);
+    }
+
+    private static String adminKey(String tenant) {
+        Api.Answer created = http.post("/api/v1/admin/api-keys", "{\"tenant\": \"" + tenant + "\", \"role\": \"admin\", "
+                + "\"name\": \"sweep test\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("key").asString();
+    }
+
     private static String allocate(String pool, boolean activate) {
-        Api.Answer answer = http.post("/api/v1/delegations", "{\"subscriberId\": \"sub-" + UUID.randomUUID()
+        return allocate(http, pool, activate);
+    }
+
+    private static String allocate(Api caller, String pool, boolean activate) {
+        Api.Answer answer = caller.post("/api/v1/delegations", "{\"subscriberId\": \"sub-" + UUID.randomUUID()
                 + "\", \"poolId\": \"" + pool + "\", \"activate\": " + activate + "}");
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         return answer.json().get("id").asString();

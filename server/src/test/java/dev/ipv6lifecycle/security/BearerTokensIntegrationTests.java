@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
+import dev.ipv6lifecycle.testsupport.TestPrefixes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -163,8 +164,8 @@ class BearerTokensIntegrationTests {
     }
 
     private static String createPool(Api admin) {
-        String space = SecurityIntegrationTests.Fixture.randomSpace();
-        Api.Answer created = admin.post("/api/v1/pools", SecurityIntegrationTests.Fixture.poolJson(space));
+        Api.Answer created = admin.post("/api/v1/pools",
+                SecurityIntegrationTests.Fixture.poolJson(TestPrefixes.uniqueSlash48()));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asString();
     }

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.SilentNasInitializer;
 import dev.ipv6lifecycle.server.web.Api;
+import dev.ipv6lifecycle.testsupport.TestPrefixes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -246,7 +246,7 @@ class SecurityIntegrationTests {
     private static Api.Answer call(Api api, Endpoint endpoint, Fixture fixture) {
         String body = endpoint.body();
         if ("POOL".equals(body)) {
-            body = Fixture.poolJson(Fixture.randomSpace());
+            body = Fixture.poolJson(TestPrefixes.uniqueSlash48());
         } else if (body != null && body.contains("%s")) {
             body = body.formatted(UUID.randomUUID(), fixture.pool());
         }
@@ -291,11 +291,6 @@ class SecurityIntegrationTests {
             };
         }
 
-        static String randomSpace() {
-            long bits = ThreadLocalRandom.current().nextLong(1L << 40);
-            return String.format("fd%02x:%04x:%04x::/48", bits >>> 32, (bits >>> 16) & 0xffff, bits & 0xffff);
-        }
-
         static String poolJson(String space) {
             return "{\"name\": \"security\", \"prefix\": \"" + space + "\", \"delegatedLengths\": [56, 64], "
                     + "\"defaultLength\": 56}";
@@ -303,7 +298,7 @@ class SecurityIntegrationTests {
 
         /** A fresh, empty pool of tenant default. */
         String pool() {
-            space = randomSpace();
+            space = TestPrefixes.uniqueSlash48();
             Api.Answer created = admin.post("/api/v1/pools", poolJson(space));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             pool = created.json().get("id").asString();

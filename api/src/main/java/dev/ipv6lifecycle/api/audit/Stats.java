@@ -10,7 +10,11 @@ import java.util.UUID;
  *
  * @param delegationsByState how many delegations are in each state (every state present, zero included)
  * @param pools              utilisation of each pool
- * @param leaks              leaks the latest sweep found (see the sweep)
+ * @param leaks              the tenant's open leaks: those the latest finished sweep detected in the tenant
+ *                           (reservations of ended delegations, live delegations without a reservation,
+ *                           quarantines past their end, IPAM records of prefixes the service does not hold) less
+ *                           those that sweep repaired itself; 0 before the first sweep. A leak stays counted
+ *                           until a later sweep no longer finds it.
  */
 public record Stats(Map<LifecycleState, Long> delegationsByState, List<PoolUtilization> pools, long leaks) {
 

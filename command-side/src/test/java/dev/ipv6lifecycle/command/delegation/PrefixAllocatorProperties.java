@@ -8,7 +8,6 @@ import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
 import dev.ipv6lifecycle.command.metrics.PoolSpace;
 import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
-import dev.ipv6lifecycle.command.pool.PoolRegistry;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -39,7 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * expiries, over mixed lengths, run against the real allocator and ledger on PostgreSQL. After every
  * step: no overlap, every prefix aligned inside the pool, free space and held prefixes tile the pool,
  * free space fully merged, and the capacity per length equal to a count made independently (as the ledger
- * and as the gauges read it, with the gauges' utilisation equal to the read side's formula over held prefixes).
+ * and as the gauges read it, with the gauges' utilisation equal to the held share counted in /64s).
  */
 class PrefixAllocatorProperties {
 
@@ -59,7 +58,7 @@ class PrefixAllocatorProperties {
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         ledger = new ReservationLedger(jdbc, new SimpleMeterRegistry());
-        allocator = new PrefixAllocator(jdbc, ledger, new PoolRegistry(jdbc));
+        allocator = new PrefixAllocator(jdbc, ledger);
         poolSpace = new PoolSpaceQueries(jdbc);
     }
 
@@ -180,7 +179,8 @@ class PrefixAllocatorProperties {
         Set<Ipv6Prefix> freeSet = new HashSet<>(free);
         for (Ipv6Prefix block : free) {
             if (block.length() > POOL.length()) {
-                assertThat(freeSet).as("free buddies of %s are merged", block).doesNotContain(BuddyBlocks.buddy(block));
+                assertThat(freeSet).as("free buddies of %s are merged", block)
+                        .doesNotContain(PrefixArithmetic.buddy(block));
             }
         }
         assertThat(ledger.capacity(poolId, LENGTHS)).isEqualTo(independentCapacity(held));
@@ -191,11 +191,10 @@ class PrefixAllocatorProperties {
         Map<Integer, BigInteger> gaugeCapacity = new TreeMap<>();
         LENGTHS.forEach(length -> gaugeCapacity.put(length, space.free(length)));
         assertThat(gaugeCapacity).as("free prefixes of the gauges").isEqualTo(independentCapacity(held));
-        // The read side's formula (view pool_utilization), applied to the held prefixes: the very same double.
-        assertThat(space.utilizationPercent()).as("utilisation of the gauges").isEqualTo(jdbc.queryForObject("""
-                SELECT (100 * coalesce(sum(power(2::numeric, 128 - masklen(prefix))), 0)
-                            / power(2::numeric, 128 - ?))::float8
-                FROM prefix_reservation WHERE pool_id = ?""", Double.class, POOL.length(), poolId));
+        // The held share of the pool, counted in /64s: the pool holds 2^(64 - 56) = 256 of them, a held /L
+        // covers 2^(64 - L). 100 x n / 256 is exact in a double, so the gauge must equal it exactly.
+        long held64s = held.stream().mapToLong(prefix -> 1L << (64 - prefix.length())).sum();
+        assertThat(space.utilizationPercent()).as("utilisation of the gauges").isEqualTo(100.0 * held64s / 256);
     }
 
     /** How many more /L fit: all /L blocks, less those a held prefix covers or cuts into. */

@@ -11,7 +11,10 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The tenant's figures, from {@code delegation_view} and the {@code pool_utilization} view. */
+/**
+ * The tenant's figures, from {@code delegation_view}, the {@code pool_utilization} view and the latest sweep
+ * run's findings ({@code sweep_run}, {@code sweep_run_tenant}).
+ */
 @Component
 class StatsQueryHandler {
 
@@ -40,9 +43,14 @@ class StatsQueryHandler {
                 (row, i) -> new Stats.PoolUtilization(row.getObject("pool_id", UUID.class), row.getString("name"),
                         row.getDouble("utilization_percent")),
                 query.tenantId());
-        // Leaks are what the sweep finds (docs/operations.md); the sweep's issue fills this in once it records its
-        // findings. Until then there are none to report.
-        long leaks = 0;
+        // The open leaks of the latest finished sweep in this tenant: the leaks it detected here less those it
+        // repaired itself. A sweep covers every tenant, so the latest run is the cluster's latest; a tenant
+        // it found nothing in has no row (0), and so has every tenant before the first sweep.
+        Long leaks = jdbc.queryForObject("""
+                SELECT coalesce(sum(t.leaks_detected - t.leaks_repaired), 0) FROM sweep_run_tenant t
+                WHERE t.tenant_id = ?
+                  AND t.run_id = (SELECT r.run_id FROM sweep_run r ORDER BY r.finished_at DESC, r.run_id LIMIT 1)""",
+                Long.class, query.tenantId());
         return new Stats(byState, pools, leaks);
     }
 }

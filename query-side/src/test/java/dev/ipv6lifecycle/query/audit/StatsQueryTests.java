@@ -9,6 +9,8 @@ import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.query.QuerySideFixture;
 import dev.ipv6lifecycle.query.TestEvents;
 import dev.ipv6lifecycle.query.TestEvents.Delegation;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -43,7 +45,7 @@ class StatsQueryTests {
                 entry(LifecycleState.ACTIVE, 0L), entry(LifecycleState.SUSPENDED, 0L), entry(LifecycleState.REVOKING, 0L),
                 entry(LifecycleState.REVOKED, 0L), entry(LifecycleState.FAILED, 0L));
         assertThat(stats.pools()).isEmpty();
-        assertThat(stats.leaks()).isZero();
+        assertThat(stats.leaks()).as("no sweep has run").isZero();
     }
 
     @Test
@@ -72,7 +74,39 @@ class StatsQueryTests {
         assertThat(stats.pools()).containsExactly(
                 new Stats.PoolUtilization(first, "pool 2001:db8::/48", 4 * 100.0 / 256),
                 new Stats.PoolUtilization(second, "pool 2001:db8:1::/48", 100.0 / 65_536));
-        assertThat(stats.leaks()).isZero();
+    }
+
+    @Test
+    void countsTheLeaksTheLatestSweepFoundInTheTenantAndDidNotRepair() {
+        sweepRun(T0, new TenantLeaks(TENANT, 9, 0));
+        sweepRun(T0.plus(Duration.ofDays(1)), new TenantLeaks(TENANT, 5, 2), new TenantLeaks("isp-b", 4, 4));
+
+        assertThat(stats(TENANT).leaks()).as("5 detected less 2 repaired; the earlier run's 9 are history").isEqualTo(3);
+        assertThat(stats("isp-b").leaks()).as("every leak found was repaired").isZero();
+        assertThat(stats("isp-c").leaks()).as("nothing found in this tenant").isZero();
+    }
+
+    private record TenantLeaks(String tenant, long detected, long repaired) {
+    }
+
+    /** A finished sweep run as the sweep records it, with its leaks per tenant. */
+    private void sweepRun(Instant finished, TenantLeaks... tenants) {
+        UUID run = UUID.randomUUID();
+        long detected = 0;
+        long repaired = 0;
+        for (TenantLeaks leaks : tenants) {
+            detected += leaks.detected();
+            repaired += leaks.repaired();
+        }
+        fixture.jdbc().update("""
+                INSERT INTO sweep_run (run_id, trigger, started_at, finished_at, revoked_purged, allocated_stale,
+                                       revoking_stuck, leaks_detected, leaks_repaired, errors)
+                VALUES (?, 'API', ?, ?, 0, 0, 0, ?, ?, 0)""", run, Timestamp.from(finished.minusSeconds(1)),
+                Timestamp.from(finished), detected, repaired);
+        for (TenantLeaks leaks : tenants) {
+            fixture.jdbc().update("INSERT INTO sweep_run_tenant (run_id, tenant_id, leaks_detected, leaks_repaired) "
+                    + "VALUES (?, ?, ?, ?)", run, leaks.tenant(), leaks.detected(), leaks.repaired());
+        }
     }
 
     private Stats stats(String tenant) {

@@ -13,8 +13,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,11 +93,21 @@ public class Sweep {
         }
         SweepReport report = tally.report();
         Instant finished = Instant.now();
-        jdbc.update("INSERT INTO sweep_run (run_id, trigger, started_at, finished_at, revoked_purged, allocated_stale,"
-                        + " revoking_stuck, leaks_detected, leaks_repaired, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        // The run and its per-tenant leaks in one statement, so that the stats never see a run without its leaks.
+        jdbc.update("""
+                WITH run AS (
+                    INSERT INTO sweep_run (run_id, trigger, started_at, finished_at, revoked_purged, allocated_stale,
+                                           revoking_stuck, leaks_detected, leaks_repaired, errors)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id)
+                INSERT INTO sweep_run_tenant (run_id, tenant_id, leaks_detected, leaks_repaired)
+                SELECT run.run_id, t.tenant_id, t.detected, t.repaired
+                FROM run, unnest(?::text[], ?::bigint[], ?::bigint[]) AS t(tenant_id, detected, repaired)""",
                 UUID.randomUUID(), trigger.name(), Timestamp.from(started), Timestamp.from(finished),
                 report.revokedPurged(), report.allocatedStale(), report.revokingStuck(), report.leaksDetected(),
-                report.leaksRepaired(), report.errors());
+                report.leaksRepaired(), report.errors(),
+                tally.leaksByTenant.keySet().toArray(String[]::new),
+                tally.leaksByTenant.values().stream().map(leaks -> leaks.detected).toArray(Long[]::new),
+                tally.leaksByTenant.values().stream().map(leaks -> leaks.repaired).toArray(Long[]::new));
         metrics.completed(finished);
         log.info("Sweep finished in {} ms: {}", finished.toEpochMilli() - started.toEpochMilli(), report);
         return report;
@@ -172,10 +185,11 @@ public class Sweep {
                 sent.add(send(new EndQuarantineCommand(row.delegationId(), row.tenantId())));
             }
             tally.errors += failures(sent);
-            List<UUID> ids = batch.stream().map(Row::delegationId).toList();
-            Integer left = jdbc.queryForObject("SELECT count(*) FROM prefix_reservation WHERE delegation_id = ANY (?)",
-                    Integer.class, (Object) ids.toArray(UUID[]::new));
-            tally.leaksRepaired += ids.size() - (left == null ? 0 : left);
+            Set<UUID> left = new HashSet<>(jdbc.queryForList(
+                    "SELECT delegation_id FROM prefix_reservation WHERE delegation_id = ANY (?)", UUID.class,
+                    (Object) batch.stream().map(Row::delegationId).toArray(UUID[]::new)));
+            batch.stream().filter(row -> !left.contains(row.delegationId()))
+                    .forEach(row -> tally.leakRepaired(row.tenantId()));
         });
     }
 
@@ -185,21 +199,21 @@ public class Sweep {
      * an operator, never "repaired" by guessing which side is right.
      */
     private void findReservationLeaks(Tally tally, Instant cutoff) {
-        Timestamp settled = Timestamp.from(cutoff);
-        jdbc.query("""
-                SELECT r.tenant_id, r.delegation_id FROM prefix_reservation r
+        // Paged like the other steps rather than cut at one page: every leak counts in the tenant's stats.
+        forEachBatch("""
+                SELECT r.delegation_id, r.tenant_id FROM prefix_reservation r
                 JOIN delegation_view d ON d.delegation_id = r.delegation_id
                 WHERE r.quarantined_until IS NULL AND d.state IN ('REVOKED', 'FAILED') AND d.state_changed_at < ?
-                LIMIT ?""", (ResultSet row) -> leak(tally, row.getString("tenant_id"),
-                "reservation of delegation {} is live but the delegation has ended",
-                row.getObject("delegation_id", UUID.class)), settled, settings.batchSize());
-        jdbc.query("""
-                SELECT d.tenant_id, d.delegation_id FROM delegation_view d
+                  AND r.delegation_id > ?
+                ORDER BY r.delegation_id LIMIT ?""", cutoff, batch -> batch.forEach(row -> leak(tally, row.tenantId(),
+                "reservation of delegation {} is live but the delegation has ended", row.delegationId())));
+        forEachBatch("""
+                SELECT d.delegation_id, d.tenant_id FROM delegation_view d
                 WHERE d.state IN ('ALLOCATED', 'ACTIVE', 'SUSPENDED', 'REVOKING') AND d.state_changed_at < ?
                   AND NOT EXISTS (SELECT 1 FROM prefix_reservation r WHERE r.delegation_id = d.delegation_id)
-                LIMIT ?""", (ResultSet row) -> leak(tally, row.getString("tenant_id"),
-                "delegation {} is live but holds no reservation", row.getObject("delegation_id", UUID.class)),
-                settled, settings.batchSize());
+                  AND d.delegation_id > ?
+                ORDER BY d.delegation_id LIMIT ?""", cutoff, batch -> batch.forEach(row -> leak(tally, row.tenantId(),
+                "delegation {} is live but holds no reservation", row.delegationId())));
     }
 
     /**
@@ -228,7 +242,7 @@ public class Sweep {
                     orphan.delegationId());
             NetworkOutcome released = ipam.release(orphan.tenantId(), orphan.prefix(), orphan.delegationId());
             if (released.result() == NetworkOutcome.Result.SUCCEEDED) {
-                tally.leaksRepaired++;
+                tally.leakRepaired(orphan.tenantId());
             } else {
                 tally.errors++;
                 log.warn("Sweep: could not release IPAM record of {} ({}): {}", orphan.prefix(), orphan.delegationId(),
@@ -238,7 +252,7 @@ public class Sweep {
     }
 
     private void leak(Tally tally, String tenantId, String message, UUID delegationId) {
-        tally.leaksDetected++;
+        tally.leakDetected(tenantId);
         metrics.leakFound(tenantId);
         log.error("Sweep: leak in tenant " + tenantId + ": " + message, delegationId);
     }
@@ -303,9 +317,31 @@ public class Sweep {
         long leaksDetected;
         long leaksRepaired;
         long errors;
+        /** Leaks per tenant; one of an unknown tenant (an IPAM record without one) counts in the totals only. */
+        final Map<String, TenantLeaks> leaksByTenant = new TreeMap<>();
+
+        void leakDetected(String tenantId) {
+            leaksDetected++;
+            if (tenantId != null) {
+                leaksByTenant.computeIfAbsent(tenantId, tenant -> new TenantLeaks()).detected++;
+            }
+        }
+
+        /** Only after {@link #leakDetected} for the same leak. */
+        void leakRepaired(String tenantId) {
+            leaksRepaired++;
+            if (tenantId != null) {
+                leaksByTenant.get(tenantId).repaired++;
+            }
+        }
 
         SweepReport report() {
             return new SweepReport(revokedPurged, allocatedStale, revokingStuck, leaksDetected, leaksRepaired, errors);
         }
+    }
+
+    private static final class TenantLeaks {
+        long detected;
+        long repaired;
     }
 }
