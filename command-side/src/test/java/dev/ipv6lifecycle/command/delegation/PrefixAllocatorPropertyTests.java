@@ -40,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * free space fully merged, and the capacity per length equal to a count made independently (as the ledger
  * and as the gauges read it, with the gauges' utilisation equal to the held share counted in /64s).
  */
-class PrefixAllocatorProperties {
+class PrefixAllocatorPropertyTests {
 
     /** A /56 with four lengths: small enough that random runs exhaust /58 and /60 and must say so. */
     private static final Ipv6Prefix POOL = Ipv6Prefix.parse("2001:db8:0:100::/56");

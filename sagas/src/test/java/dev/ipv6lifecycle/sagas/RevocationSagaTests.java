@@ -25,7 +25,7 @@ import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RevocationSagaTest {
+class RevocationSagaTests {
 
     private static final UUID ID = UUID.fromString("7b000000-0000-4000-8000-000000000001");
     private static final String TENANT = "isp-a";

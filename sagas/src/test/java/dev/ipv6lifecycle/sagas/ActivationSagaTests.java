@@ -29,7 +29,7 @@ import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ActivationSagaTest {
+class ActivationSagaTests {
 
     private static final UUID ID = UUID.fromString("7a000000-0000-4000-8000-000000000001");
     private static final String TENANT = "isp-a";
