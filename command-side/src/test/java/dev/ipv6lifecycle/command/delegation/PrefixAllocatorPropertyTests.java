@@ -8,6 +8,7 @@ import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
 import dev.ipv6lifecycle.command.metrics.PoolSpace;
 import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
+import dev.ipv6lifecycle.command.pool.PoolRegistry;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -58,7 +59,7 @@ class PrefixAllocatorPropertyTests {
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         ledger = new ReservationLedger(jdbc, new SimpleMeterRegistry());
-        allocator = new PrefixAllocator(jdbc, ledger);
+        allocator = new PrefixAllocator(jdbc, ledger, new PoolRegistry(jdbc));
         poolSpace = new PoolSpaceQueries(jdbc);
     }
 
