@@ -50,7 +50,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
                 refuse(request, response);
                 return;
             }
-            chain.doFilter(new IdempotencyFilter.CachedBodyRequest(request, body), response);
+            chain.doFilter(new CachedBodyRequest(request, body), response);
             return;
         }
         chain.doFilter(request, response);
