@@ -19,6 +19,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 import org.springframework.web.util.WebUtils;
@@ -35,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  *     are the authoritative outcome of that request); after a 5xx or a failure the claim is released, so the
  *     client may retry;</li>
  * <li>the same key, method, path and body: the stored answer again, with {@code Idempotent-Replayed: true};</li>
- * <li>the same key with another request: 422; while the first request still runs: 409.</li>
+ * <li>the same key with another request: 422; while the first request still runs: 409;</li>
+ * <li>a request refused for {@link ForbiddenCharacters characters no text input may hold}: its claim is
+ *     released, as after a failure, so that it leaves nothing behind, as if it had never been sent.</li>
  * </ul>
  */
 // After Spring Security's filters (order -100): the tenant must be known before the key can be looked up.
@@ -54,6 +58,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     /** Answers that hold a secret (a new API key) are never stored: their key is ignored. */
     private static final String NOT_KEPT = "/api/v1/admin/api-keys";
     private static final String CLAIM_ATTRIBUTE = IdempotencyFilter.class.getName() + ".claim";
+    private static final String FORGET_ATTRIBUTE = IdempotencyFilter.class.getName() + ".forget";
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
     private final IdempotencyStore store;
@@ -97,8 +102,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
         List<String> keys = Collections.list(request.getHeaders(KEY_HEADER));
         String key = keys.get(0);
         if (keys.size() > 1 || !isValidKey(key)) {
-            writeProblem(request, response, ProblemType.INVALID_REQUEST.problem(
-                    "The Idempotency-Key header must appear once, with 1 to 255 printable ASCII characters."));
+            ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(
+                    "The Idempotency-Key header must appear once, with 1 to 255 printable ASCII characters.");
+            problem.setProperty("errors", List.of(new FieldProblem(KEY_HEADER, keys.size() > 1 ? "must appear once"
+                    : ForbiddenCharacters.refusal(key).orElse("must have 1 to 255 printable ASCII characters"))));
+            writeProblem(request, response, problem);
             return;
         }
         byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
@@ -140,9 +148,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         request.removeAttribute(CLAIM_ATTRIBUTE);
         int status = response.getStatus();
-        if (status >= 500 || response.errorSent()) {
+        if (status >= 500 || response.errorSent() || request.getAttribute(FORGET_ATTRIBUTE) != null) {
             // A failure of the service is no answer to keep; a sendError's body is written later, by the
-            // container's error page, where it cannot be recorded. Either way the client may try again.
+            // container's error page, where it cannot be recorded. Either way the client may try again. A
+            // request refused for its characters leaves no trace, its claim included.
             release(claim);
         } else {
             try {
@@ -158,6 +167,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
         }
         response.copyBodyToResponse();
+    }
+
+    /**
+     * Marks a request refused for characters no text input may hold (found while the request runs, in its
+     * body or parameters, after its key was claimed): its claim is released instead of kept with its answer.
+     */
+    static void forget(WebRequest request) {
+        request.setAttribute(FORGET_ATTRIBUTE, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
     }
 
     private void release(Claim claim) {
