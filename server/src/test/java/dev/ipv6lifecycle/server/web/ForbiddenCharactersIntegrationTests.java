@@ -3,10 +3,6 @@ package dev.ipv6lifecycle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ipv6lifecycle.server.IntegrationTest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -140,24 +136,13 @@ class ForbiddenCharactersIntegrationTests {
     }
 
     @Test
-    void aNulInAHeaderIsRefusedByTheServletContainerAsAProblemBeforeTheServiceReadsIt() throws IOException {
-        // java.net.http refuses to send such a header, so this request is written by hand.
-        byte[] body = ("{\"subscriberId\": \"" + marker + "\"}").getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("POST /api/v1/delegations HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                + "Authorization: Bearer " + Api.ADMIN_KEY + "\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\nIdempotency-Key: k\u0000" + key + "\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        request.writeBytes(body);
-        String response;
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(request.toByteArray());
-            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+    void aNulInAHeaderIsRefusedByTheServletContainerAsAProblemBeforeTheServiceReadsIt() {
+        Api.Answer answer = api.sendByHand("POST", "/api/v1/delegations", "{\"subscriberId\": \"" + marker + "\"}",
+                List.of("Content-Type", "application/json", "Idempotency-Key", "k\u0000" + key));
 
-        assertThat(response).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
-                .contains("\"type\":\"urn:ipv6-lifecycle:problem:invalid-request\"");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(answer.json().path("type").asString()).isEqualTo("urn:ipv6-lifecycle:problem:invalid-request");
         assertThat(eventsMentioningTheMarker()).isZero();
         assertThat(idempotencyRowsWithTheKey()).isZero();
     }
