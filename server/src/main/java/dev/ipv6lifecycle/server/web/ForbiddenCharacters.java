@@ -12,10 +12,10 @@ import java.util.Optional;
  *     late, or worse, is stored in an event that a projection can never write.</li>
  * <li>Every other control character, C0 (U+0001 to U+001F), DEL (U+007F) and C1 (U+0080 to U+009F):
  *     no identifier, name or address of this API has one. Tab and newline are refused too, in free-text
- *     reasons as well: a reason is a one-line note (at most 500 characters) shown in a delegation's history,
- *     the audit export and operators' logs and terminals, where a newline would let a client forge what looks
- *     like another line; and one rule for every string keeps the check in one place, with no list of
- *     exempt fields that a new field could be missing from.</li>
+ *     reasons as well: a reason is a one-line note (at most 500 characters) in a delegation's history and
+ *     audit trail, and wherever it is printed as it is (a log line, a terminal, a table an operator makes of
+ *     the export) a newline or tab would let a client forge what looks like another line or column. And one
+ *     rule for every string keeps the check in one place, with no list of exempt fields to keep current.</li>
  * <li>An unpaired surrogate (a JSON escape of U+D800 with no low half after it): no character at all, and
  *     the UTF-8 encoder would silently store it as {@code ?}.</li>
  * </ul>

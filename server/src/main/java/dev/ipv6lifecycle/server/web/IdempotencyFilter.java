@@ -150,8 +150,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
         int status = response.getStatus();
         if (status >= 500 || response.errorSent() || request.getAttribute(FORGET_ATTRIBUTE) != null) {
             // A failure of the service is no answer to keep; a sendError's body is written later, by the
-            // container's error page, where it cannot be recorded. Either way the client may try again. A
-            // request refused for its characters leaves no trace, its claim included.
+            // container's error page, where it cannot be recorded. Either way the client may try again.
+            // And a request refused for its characters is forgotten (see forget).
             release(claim);
         } else {
             try {
