@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.command.delegation;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
 import java.math.BigInteger;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -89,7 +90,12 @@ class ReservationLedger {
                     BuddyBlocks.buddies(prefix), BuddyBlocks.lengthsUpTo(prefix.length()),
                     tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
                     poolId, subscriberId, prefix.canonical());
-        } catch (DataIntegrityViolationException overlap) {
+        } catch (DataIntegrityViolationException refused) {
+            if (!lostToAConcurrentTransaction(refused)) {
+                // Data PostgreSQL cannot take (Spring's name covers SQLSTATE class 22 too): no race, and a
+                // retry would fail the same way.
+                throw refused;
+            }
             throw race(prefix + " overlaps a prefix reserved concurrently");
         }
         if (reserved != 1) {
@@ -184,6 +190,15 @@ class ReservationLedger {
                     statement.setString(2, block.canonical());
                     statement.setInt(3, block.length());
                 });
+    }
+
+    /**
+     * The exclusion constraint (23P01): a prefix reserved by a transaction that committed after this one
+     * chose; or a unique key (23505), which only a concurrent change of the same free blocks can break.
+     */
+    private static boolean lostToAConcurrentTransaction(DataIntegrityViolationException refused) {
+        return refused.getMostSpecificCause() instanceof SQLException sql
+                && ("23P01".equals(sql.getSQLState()) || "23505".equals(sql.getSQLState()));
     }
 
     private AllocationRaceException race(String message) {

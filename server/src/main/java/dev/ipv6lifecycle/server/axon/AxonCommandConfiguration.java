@@ -1,6 +1,5 @@
 package dev.ipv6lifecycle.server.axon;
 
-import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.audit.Actor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,20 +7,21 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.ExponentialBackOffIntervalRetryScheduler;
+import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
-import org.axonframework.modelling.command.AggregateStreamCreationException;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * How commands are sent. The gateway retries what a retry can fix: an allocation whose chosen prefix a
- * concurrent transaction took first (PostgreSQL refused it, nothing was stored), or two writers on one
- * aggregate. A business refusal, a duplicate id or a malformed command fails at once.
+ * How commands are sent. The gateway retries only what a retry can fix ({@link RetryableCommandFailures}): a
+ * prefix or an aggregate that a concurrent transaction took first, a serialization failure or deadlock, a lost
+ * connection. A business refusal, a duplicate id, data PostgreSQL refuses or a bug fails at once.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CommandSettings.class)
 class AxonCommandConfiguration {
 
     @Bean(destroyMethod = "shutdown")
@@ -35,17 +35,18 @@ class AxonCommandConfiguration {
 
     @Bean
     CommandGateway commandGateway(CommandBus commandBus, ScheduledExecutorService commandRetryExecutor,
-                                  @Value("${ipv6.commands.max-retries}") int maxRetries) {
-        var retries = ExponentialBackOffIntervalRetryScheduler.builder()
+                                  CommandSettings settings) {
+        RetryScheduler backoff = ExponentialBackOffIntervalRetryScheduler.builder()
                 .retryExecutor(commandRetryExecutor)
                 .backoffFactor(5)
-                .maxRetryCount(maxRetries)
-                .addNonTransientFailurePredicate(failure -> failure instanceof DomainRejection
-                        || failure instanceof AggregateStreamCreationException
-                        || failure instanceof IllegalArgumentException
-                        || failure instanceof IllegalStateException)
+                .maxRetryCount(settings.maxRetries())
+                // Axon would judge each exception of the cause chain on its own, and give up on the duplicate
+                // key beneath a ConcurrencyException; RetryableCommandFailures reads the chain as a whole.
+                .nonTransientFailurePredicate(failure -> false)
                 .build();
-        return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(retries).build();
+        RetryScheduler onlyRetryable = (command, failure, failures, dispatch) -> RetryableCommandFailures
+                .isRetryable(failure) && backoff.scheduleRetry(command, failure, failures, dispatch);
+        return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(onlyRetryable).build();
     }
 
     /** The actor, copied from every command onto the events it causes, beside Axon's correlation ids. */

@@ -1,18 +1,11 @@
 package dev.ipv6lifecycle.server.web;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,8 +19,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.UrlPathHelper;
 import org.springframework.web.util.WebUtils;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  *     are the authoritative outcome of that request); after a 5xx or a failure the claim is released, so the
  *     client may retry;</li>
  * <li>the same key, method, path and body: the stored answer again, with {@code Idempotent-Replayed: true};</li>
- * <li>the same key with another request: 422; while the first request still runs: 409.</li>
+ * <li>the same key with another request: 422; while the first request still runs: 409;</li>
+ * <li>a request refused for {@link ForbiddenCharacters characters no text input may hold}: its claim is
+ *     released, as after a failure, so that it leaves nothing behind, as if it had never been sent.</li>
  * </ul>
  */
 // After Spring Security's filters (order -100): the tenant must be known before the key can be looked up.
@@ -62,6 +58,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     /** Answers that hold a secret (a new API key) are never stored: their key is ignored. */
     private static final String NOT_KEPT = "/api/v1/admin/api-keys";
     private static final String CLAIM_ATTRIBUTE = IdempotencyFilter.class.getName() + ".claim";
+    private static final String FORGET_ATTRIBUTE = IdempotencyFilter.class.getName() + ".forget";
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
     private final IdempotencyStore store;
@@ -105,8 +102,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
         List<String> keys = Collections.list(request.getHeaders(KEY_HEADER));
         String key = keys.get(0);
         if (keys.size() > 1 || !isValidKey(key)) {
-            writeProblem(request, response, ProblemType.INVALID_REQUEST.problem(
-                    "The Idempotency-Key header must appear once, with 1 to 255 printable ASCII characters."));
+            ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(
+                    "The Idempotency-Key header must appear once, with 1 to 255 printable ASCII characters.");
+            problem.setProperty("errors", List.of(new FieldProblem(KEY_HEADER, keys.size() > 1 ? "must appear once"
+                    : ForbiddenCharacters.refusal(key).orElse("must have 1 to 255 printable ASCII characters"))));
+            writeProblem(request, response, problem);
             return;
         }
         byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
@@ -148,9 +148,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         request.removeAttribute(CLAIM_ATTRIBUTE);
         int status = response.getStatus();
-        if (status >= 500 || response.errorSent()) {
+        if (status >= 500 || response.errorSent() || request.getAttribute(FORGET_ATTRIBUTE) != null) {
             // A failure of the service is no answer to keep; a sendError's body is written later, by the
             // container's error page, where it cannot be recorded. Either way the client may try again.
+            // And a request refused for its characters is forgotten (see forget).
             release(claim);
         } else {
             try {
@@ -166,6 +167,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
         }
         response.copyBodyToResponse();
+    }
+
+    /**
+     * Marks a request refused for characters no text input may hold (found while the request runs, in its
+     * body or parameters, after its key was claimed): its claim is released instead of kept with its answer.
+     */
+    static void forget(WebRequest request) {
+        request.setAttribute(FORGET_ATTRIBUTE, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
     }
 
     private void release(Claim claim) {
@@ -229,96 +238,5 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private record Claim(String tenantId, String key, UUID token) {
-    }
-
-    /** The request with its body already read (to fingerprint it), readable again by the controller. */
-    static final class CachedBodyRequest extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        CachedBodyRequest(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream bytes = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return bytes.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return bytes.read(buffer, offset, length);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return bytes.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body has been read already");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            Charset charset = StandardCharsets.UTF_8;
-            try {
-                if (getCharacterEncoding() != null) {
-                    charset = Charset.forName(getCharacterEncoding());
-                }
-            } catch (IllegalArgumentException unknownCharset) {
-                // read as UTF-8, which JSON is anyway; a wrong guess ends as a 400 from the JSON reader
-            }
-            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
-    }
-
-    /** Keeps the answer to store it, and notices a {@code sendError}, whose body it never sees. */
-    private static final class RecordingResponse extends ContentCachingResponseWrapper {
-
-        private volatile boolean errorSent;
-
-        RecordingResponse(HttpServletResponse response) {
-            super(response);
-        }
-
-        @Override
-        public void sendError(int status) throws IOException {
-            errorSent = true;
-            super.sendError(status);
-        }
-
-        @Override
-        public void sendError(int status, String message) throws IOException {
-            errorSent = true;
-            super.sendError(status, message);
-        }
-
-        boolean errorSent() {
-            return errorSent;
-        }
     }
 }

@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -45,12 +44,10 @@ class IdempotencyStore {
     private final double retentionSeconds;
     private final double claimTimeoutSeconds;
 
-    IdempotencyStore(JdbcTemplate jdbc,
-                     @Value("${ipv6.idempotency.retention}") Duration retention,
-                     @Value("${ipv6.idempotency.claim-timeout}") Duration claimTimeout) {
+    IdempotencyStore(JdbcTemplate jdbc, WebSettings settings) {
         this.jdbc = jdbc;
-        this.retentionSeconds = retention.toMillis() / 1000.0;
-        this.claimTimeoutSeconds = claimTimeout.toMillis() / 1000.0;
+        this.retentionSeconds = settings.idempotency().retention().toMillis() / 1000.0;
+        this.claimTimeoutSeconds = settings.idempotency().claimTimeout().toMillis() / 1000.0;
     }
 
     /**

@@ -46,6 +46,11 @@ final class InvalidInput {
         return Optional.empty();
     }
 
+    /** Whether a string of the request body was refused for its characters, somewhere in a cause chain. */
+    static boolean hasForbiddenCharacters(Throwable failure) {
+        return !chainOfType(failure, ForbiddenCharactersDeserializer.Refused.class).isEmpty();
+    }
+
     /** What a value of the given type must look like, as the end of "field ..." or "parameter ...". */
     static String expectation(Class<?> type) {
         if (type == null) {
@@ -128,6 +133,9 @@ final class InvalidInput {
     }
 
     private static String fieldMessage(JacksonException jackson) {
+        if (jackson instanceof ForbiddenCharactersDeserializer.Refused refused) {
+            return refused.getOriginalMessage();
+        }
         if (jackson instanceof UnrecognizedPropertyException) {
             return "is not a known field";
         }

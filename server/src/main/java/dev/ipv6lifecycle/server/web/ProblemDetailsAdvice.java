@@ -67,6 +67,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return ProblemType.answer(describe(exception), HttpHeaders.EMPTY);
     }
 
+    /** Path variables or query parameters with characters no text input may hold: refused before the handler. */
+    @ExceptionHandler(ForbiddenCharactersException.class)
+    ResponseEntity<Object> handleForbiddenCharacters(ForbiddenCharactersException refused, WebRequest request) {
+        IdempotencyFilter.forget(request);
+        ProblemDetail problem = ProblemType.INVALID_REQUEST.problem(refused.getMessage());
+        problem.setProperty("errors", refused.errors());
+        return ProblemType.answer(problem, HttpHeaders.EMPTY);
+    }
+
     /** A rule a controller checks itself (whose keys an admin may create): 403, as the security filters answer. */
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<Object> handleAccessDenied(AccessDeniedException denied) {
@@ -111,6 +120,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                         : ProblemDetail.forStatus(status);
         if (problem.getType() == null || ABOUT_BLANK.equals(problem.getType())) {
             ProblemType.describe(problem);
+        }
+        if (InvalidInput.hasForbiddenCharacters(exception)) {
+            IdempotencyFilter.forget(request);
         }
         try {
             refine(exception, problem);

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
@@ -26,9 +25,9 @@ class RequestLimitsFilter extends OncePerRequestFilter {
     private final long maxBody;
     private final UrlPathHelper paths = new UrlPathHelper();
 
-    RequestLimitsFilter(ProblemResponses problems, @Value("${ipv6.web.max-request-body:64KB}") DataSize maxBody) {
+    RequestLimitsFilter(ProblemResponses problems, WebSettings settings) {
         this.problems = problems;
-        this.maxBody = maxBody.toBytes();
+        this.maxBody = settings.web().maxRequestBody().toBytes();
     }
 
     @Override
@@ -50,7 +49,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
                 refuse(request, response);
                 return;
             }
-            chain.doFilter(new IdempotencyFilter.CachedBodyRequest(request, body), response);
+            chain.doFilter(new CachedBodyRequest(request, body), response);
             return;
         }
         chain.doFilter(request, response);

@@ -3,12 +3,15 @@ package dev.ipv6lifecycle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -103,6 +106,43 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The request written by hand, for what java.net.http will not send: a header with a control character
+     * (it refuses C0 ones and sends C1 ones as '?') or another byte beyond ASCII. HTTP/1.0, so that the answer
+     * is neither chunked nor kept alive; header values go out as ISO-8859-1, one byte per character.
+     */
+    public Answer sendByHand(String method, String path, String body, List<String> headerNamesAndValues) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                + "Content-Length: " + bytes.length + "\r\n");
+        boolean authorizationGiven = false;
+        for (int i = 0; i < headerNamesAndValues.size(); i += 2) {
+            head.append(headerNamesAndValues.get(i)).append(": ").append(headerNamesAndValues.get(i + 1)).append("\r\n");
+            authorizationGiven |= "Authorization".equalsIgnoreCase(headerNamesAndValues.get(i));
+        }
+        if (bearer != null && !authorizationGiven) {
+            head.append("Authorization: Bearer ").append(bearer).append("\r\n");
+        }
+        String answer;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(bytes);
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int endOfHead = answer.indexOf("\r\n\r\n");
+        String[] lines = answer.substring(0, endOfHead).split("\r\n");
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.computeIfAbsent(lines[i].substring(0, colon), name -> new ArrayList<>())
+                    .add(lines[i].substring(colon + 1).strip());
+        }
+        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, answer.substring(endOfHead + 4));
     }
 
     public record Answer(int status, Map<String, List<String>> headers, String body) {

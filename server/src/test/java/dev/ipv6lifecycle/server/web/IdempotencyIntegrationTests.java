@@ -3,12 +3,10 @@ package dev.ipv6lifecycle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ipv6lifecycle.server.IntegrationTest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code Idempotency-Key} on POST, over real HTTP, with the answers kept in PostgreSQL. Each test uses its own
@@ -147,8 +146,6 @@ class IdempotencyIntegrationTests {
         assertThat(row.get("tenant_id")).isEqualTo(Caller.DEFAULT_TENANT);
         assertThat(((Number) row.get("response_status")).intValue()).isEqualTo(201);
         assertThat(new String((byte[]) row.get("response_body"), StandardCharsets.UTF_8)).isEqualTo(first.body());
-        assertThat((byte[]) row.get("request_hash")).isEqualTo(IdempotencyFilter.fingerprint("POST", THINGS, null,
-                thing(name, null).getBytes(StandardCharsets.UTF_8)));
         assertThat(row.get("completed_at")).isNotNull();
 
         // The filter keeps nothing in memory: what is replayed is whatever the table holds.
@@ -159,6 +156,18 @@ class IdempotencyIntegrationTests {
         assertThat(replay.status()).isEqualTo(201);
         assertThat(replay.body()).isEqualTo("{\"from\":\"postgresql\"}");
         assertThat(TestOnlyController.invocations(name)).isEqualTo(1);
+    }
+
+    @Test
+    void fingerprintsARequestAsTheSha256OfItsMethodPathAndBody() {
+        api.post(THINGS, "{\"name\": \"fingerprint-example\"}", key);
+
+        // A worked example computed outside the service, over "POST <path>", a newline and the body bytes:
+        //   printf 'POST /api/v1/test-only/idempotency/things\n{"name": "fingerprint-example"}' | sha256sum
+        byte[] stored = jdbc.queryForObject("SELECT request_hash FROM idempotent_request WHERE idempotency_key = ?",
+                byte[].class, key);
+        assertThat(HexFormat.of().formatHex(stored))
+                .isEqualTo("b2daf93605093b5b5f8dda618edeacc66c5a1fd7ef77349ee2e291e4ec5a3e74");
     }
 
     @Test
@@ -251,26 +260,12 @@ class IdempotencyIntegrationTests {
     }
 
     @Test
-    void rejectsAKeyWithCharactersOutsidePrintableAsciiWith400() throws IOException {
-        // java.net.http refuses to send such a header, so this request is written by hand.
-        byte[] body = thing(name, null).getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("POST " + THINGS + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                + "Authorization: Bearer " + Api.ADMIN_KEY + "\r\n"
-                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
-                + "Idempotency-Key: caf").getBytes(StandardCharsets.US_ASCII));
-        request.write(0xe9);
-        request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        request.writeBytes(body);
-        String response;
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(request.toByteArray());
-            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+    void rejectsAKeyWithCharactersOutsidePrintableAsciiWith400() {
+        JsonNode problem = api.sendByHand("POST", THINGS, thing(name, null),
+                        List.of("Content-Type", "application/json", "Idempotency-Key", "caf\u00e9"))
+                .assertProblem(400, "invalid-request");
 
-        assertThat(response).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json")
-                .contains("\"type\":\"urn:ipv6-lifecycle:problem:invalid-request\"");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("Idempotency-Key");
         assertThat(TestOnlyController.invocations(name)).isZero();
     }
 
