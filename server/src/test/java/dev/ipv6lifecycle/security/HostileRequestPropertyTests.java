@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>One application on a database of its own, for all requests.
  */
-class HostileRequestsProperties {
+class HostileRequestPropertyTests {
 
     static final int TRIES = 10_000;
 
@@ -135,7 +135,7 @@ class HostileRequestsProperties {
     @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
     void everyHostileRequestIsAClientErrorWithProblemDetails(@ForAll("hostile") Hostile request) {
         long t0 = System.nanoTime();
-        Api.Answer answer = request.headers().stream().anyMatch(HostileRequestsProperties::unsendable)
+        Api.Answer answer = request.headers().stream().anyMatch(HostileRequestPropertyTests::unsendable)
                 ? request.caller().sendByHand(request.method(), request.path(), request.body(), request.headers())
                 : request.caller().send(request.method(), request.path(), request.body(), request.headers());
         sent.incrementAndGet();
