@@ -16,6 +16,7 @@ import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
 import dev.ipv6lifecycle.api.pool.PoolCreatedEvent;
 import dev.ipv6lifecycle.api.pool.PoolDrainedEvent;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -130,6 +131,13 @@ class DeadLetterIntegrationTests {
                             tuple(refused.toString(), PoolDrainedEvent.class.getName()));
             assertThat((String) letters.get(0).get("cause_type")).endsWith("UnwritableEventException");
             assertThat((String) letters.get(0).get("cause_message")).contains("0x00");
+            MeterRegistry registry = application.getBean(MeterRegistry.class);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(registry.get("ipv6.projection.dead.letters").tag("group", Projections.POOLS).gauge().value())
+                        .as("the gauge an alert watches").isEqualTo(2.0);
+                assertThat(registry.get("ipv6.projection.failing.segments").tag("group", Projections.POOLS).gauge()
+                        .value()).as("no segment left failing").isZero();
+            });
         }
     }
 

@@ -2,6 +2,8 @@ package dev.ipv6lifecycle.server.admin;
 
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.query.Projections;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +13,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -20,10 +23,13 @@ class ProjectionProcessors {
 
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
+    private final Duration claimTimeout;
 
-    ProjectionProcessors(EventProcessingConfiguration processing, JdbcTemplate jdbc) {
+    ProjectionProcessors(EventProcessingConfiguration processing, JdbcTemplate jdbc,
+                         TokenStoreProperties tokenStore) {
         this.processing = processing;
         this.jdbc = jdbc;
+        this.claimTimeout = tokenStore.getClaimTimeout();
     }
 
     List<ProjectionStatus> status() {
@@ -57,7 +63,7 @@ class ProjectionProcessors {
                 .collect(Collectors.toMap(StreamingEventProcessor::getName, processor -> processor));
     }
 
-    private static ProjectionStatus status(StreamingEventProcessor processor, long head) {
+    private ProjectionStatus status(StreamingEventProcessor processor, long head) {
         Collection<EventTrackerStatus> segments = processor.processingStatus().values();
         long position = segments.stream()
                 .mapToLong(segment -> segment.getCurrentPosition().orElse(-1L))
@@ -66,8 +72,27 @@ class ProjectionProcessors {
         // that may be never, so a replay counts as done once every segment has reached the head.
         boolean replaying = segments.stream().anyMatch(EventTrackerStatus::isReplaying) && position < head;
         double progress = head <= 0 ? 100.0 : Math.min(100.0, Math.max(0, position) * 100.0 / head);
+        List<Integer> failing = processor.processingStatus().entrySet().stream()
+                .filter(segment -> segment.getValue().isErrorState()).map(Map.Entry::getKey).sorted().toList();
         return new ProjectionStatus(processor.getName(), processor.isRunning(), replaying, segments.size(), position,
-                head, Math.round(progress * 10) / 10.0);
+                head, Math.round(progress * 10) / 10.0, failing, unclaimed(processor.getName()),
+                deadLetters(processor.getName()));
+    }
+
+    /**
+     * Segments no node holds: never claimed, released, or whose claim has not been renewed within the claim
+     * timeout (its node died). Read from the shared token table, so every node reports the same.
+     */
+    private List<Integer> unclaimed(String name) {
+        // Axon keeps the claim's time as ISO-8601 text in UTC, which sorts as the instant does.
+        return jdbc.queryForList("""
+                SELECT segment FROM token_entry
+                WHERE processor_name = ? AND (owner IS NULL OR timestamp < ?) ORDER BY segment""", Integer.class,
+                name, Instant.now().minus(claimTimeout).toString());
+    }
+
+    private long deadLetters(String name) {
+        return processing.deadLetterQueue(name).map(queue -> queue.size()).orElse(0L);
     }
 
     private long head() {
