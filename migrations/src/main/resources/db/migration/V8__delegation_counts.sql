@@ -1,4 +1,4 @@
--- Delegations per (tenant, pool, state) for the gauge ipv6_lifecycle_prefixes (DESIGN.md §7), kept by the
+-- Delegations per (tenant, pool, state) for the gauge ipv6_lifecycle_prefixes (docs/monitoring.md), kept by the
 -- database in the same transaction as delegation_view's rows, so that the counts can never drift from the
 -- table and a scrape never counts a million rows.
 --
