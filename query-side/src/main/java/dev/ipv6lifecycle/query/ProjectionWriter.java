@@ -68,7 +68,8 @@ public class ProjectionWriter {
             return;
         }
         UnitOfWork<?> current = CurrentUnitOfWork.get();
-        String eventId = current.getMessage().getIdentifier();
+        // A processor's unit of work always carries the event being handled; one without (a reset) has none.
+        String eventId = current.getMessage() == null ? "" : current.getMessage().getIdentifier();
         UnitOfWork<?> root = current.root();
         Pending pending = root.getOrComputeResource(PENDING, key -> {
             Pending created = new Pending();

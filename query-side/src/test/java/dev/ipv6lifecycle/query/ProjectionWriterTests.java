@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.sql.SQLException;
 import java.util.List;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
@@ -87,6 +90,63 @@ class ProjectionWriterTests {
         batch.commit();
 
         assertThat(notes()).containsExactly("1:one");
+    }
+
+    @Test
+    void findsAnEventWhoseWritesPostgreSqlRefusesAndHasItsHandlerFailAtTheThirdAttempt() throws SQLException {
+        // As a processor runs a batch: one transaction, each event handled in a unit of work of its own.
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            connection.setAutoCommit(false);
+            return null;
+        });
+        EventMessage<?> good = GenericEventMessage.asEventMessage("good");
+        EventMessage<?> refused = GenericEventMessage.asEventMessage("refused");
+
+        // 1. The batch's writes go as one JDBC batch; PostgreSQL refuses the NUL, and the batch fails.
+        assertThatThrownBy(() -> batch(good, refused)).isInstanceOf(DataAccessException.class)
+                .hasMessageContaining("0x00");
+        rollback();
+        // 2. Retried: statement by statement, which finds the refused event; the batch fails once more.
+        assertThatThrownBy(() -> batch(good, refused)).isInstanceOf(ProjectionWriter.UnwritableEventException.class)
+                .hasMessageContaining(refused.getIdentifier());
+        rollback();
+        // 3. Retried again: the refused event's handler throws (a dead-letter queue takes it), the rest commits.
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        handle(good, 1, "good");
+        assertThatThrownBy(() -> handle(refused, 2, "bad\u0000text"))
+                .isInstanceOf(ProjectionWriter.UnwritableEventException.class).hasMessageContaining("0x00");
+        batch.commit();
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            connection.commit();
+            return null;
+        });
+
+        assertThat(notes()).containsExactly("1:good");
+    }
+
+    private void batch(EventMessage<?> good, EventMessage<?> refused) {
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        handle(good, 1, "good");
+        handle(refused, 2, "bad\u0000text");
+        batch.commit();
+    }
+
+    private void handle(EventMessage<?> event, int id, String text) {
+        UnitOfWork<?> handling = DefaultUnitOfWork.startAndGet(event);
+        try {
+            writes.update("INSERT INTO note VALUES (?, ?)", id, text);
+            handling.commit();
+        } catch (RuntimeException e) {
+            handling.rollback(e);
+            throw e;
+        }
+    }
+
+    private void rollback() {
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            connection.rollback();
+            return null;
+        });
     }
 
     private List<String> notes() {
