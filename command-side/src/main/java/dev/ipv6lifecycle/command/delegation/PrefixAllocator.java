@@ -73,7 +73,7 @@ class PrefixAllocator {
         pool.requireActive();
         Optional<UUID> quarantinedForSubscriber = jdbc.query("""
                 SELECT delegation_id FROM prefix_reservation
-                WHERE tenant_id = ? AND prefix = ?::cidr AND subscriber_id = ? AND quarantined_until IS NOT NULL
+                WHERE tenant_id = ? AND span = prefix_span(?::cidr) AND subscriber_id = ? AND quarantined_until IS NOT NULL
                 FOR UPDATE""", (rs, i) -> rs.getObject(1, UUID.class),
                 command.tenantId(), wanted.canonical(), command.subscriberId()).stream().findFirst();
         if (quarantinedForSubscriber.isPresent()) {
@@ -153,7 +153,7 @@ class PrefixAllocator {
     private String holder(String tenantId, Ipv6Prefix wanted) {
         return jdbc.query("""
                         SELECT prefix, quarantined_until FROM prefix_reservation
-                        WHERE tenant_id = ? AND prefix && ?::cidr LIMIT 1""",
+                        WHERE tenant_id = ? AND span && prefix_span(?::cidr) LIMIT 1""",
                         (rs, i) -> rs.getTimestamp(2) == null
                                 ? "it overlaps " + rs.getString(1) + ", held by a live delegation"
                                 : "it overlaps " + rs.getString(1) + ", in quarantine until " + rs.getTimestamp(2).toInstant(),
