@@ -69,13 +69,10 @@ public class ActivationSaga {
     private String failure;
     private String deadlineId;
 
+    /** Only for allocations that asked for activation ({@link ActivationOnRequest}). */
     @StartSaga
     @SagaEventHandler(associationProperty = "delegationId")
     void on(PrefixAllocatedEvent event) {
-        if (!event.activationRequested()) {
-            SagaLifecycle.end();
-            return;
-        }
         delegationId = event.delegationId();
         tenantId = event.tenantId();
         subscriberId = event.subscriberId();

@@ -35,6 +35,11 @@ class SagaConfiguration {
                                 .batchSize(BATCH_SIZE))));
     }
 
+    @Bean
+    ActivationOnRequest activationOnRequest() {
+        return new ActivationOnRequest();
+    }
+
     @Bean(destroyMethod = "close")
     AfterCommitOutbox sagaOutbox(NetworkAccessServer nas, Ipam ipam, MeterRegistry registry, CommandGateway commands,
                                  SagaSettings settings) {
