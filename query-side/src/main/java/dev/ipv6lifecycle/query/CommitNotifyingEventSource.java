@@ -13,6 +13,8 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The event store as the projections' processors read it, with one addition: their streams say when events
@@ -40,7 +42,22 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
     CommitNotifyingEventSource(EventStore store) {
         this.store = store;
         store.subscribe(events -> {
-            if (CurrentUnitOfWork.isStarted()) {
+            if (TransactionSynchronizationManager.isSynchronizationActive()) {
+                // The database transaction may be wider than the unit of work (a bulk allocation runs many
+                // commands in one): wake the processors when it commits, once.
+                if (!TransactionSynchronizationManager.hasResource(this)) {
+                    TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+                    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            TransactionSynchronizationManager.unbindResourceIfPossible(CommitNotifyingEventSource.this);
+                            if (status == STATUS_COMMITTED) {
+                                committed();
+                            }
+                        }
+                    });
+                }
+            } else if (CurrentUnitOfWork.isStarted()) {
                 CurrentUnitOfWork.get().afterCommit(unitOfWork -> committed());
             } else {
                 committed();

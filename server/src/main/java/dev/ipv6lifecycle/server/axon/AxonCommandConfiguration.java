@@ -8,12 +8,14 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.ExponentialBackOffIntervalRetryScheduler;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * How commands are sent. The gateway retries only what a retry can fix ({@link RetryableCommandFailures}): a
@@ -47,6 +49,12 @@ class AxonCommandConfiguration {
         RetryScheduler onlyRetryable = (command, failure, failures, dispatch) -> RetryableCommandFailures
                 .isRetryable(failure) && backoff.scheduleRetry(command, failure, failures, dispatch);
         return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(onlyRetryable).build();
+    }
+
+    /** Axon's units of work on Spring's transactions; see {@link JoiningUnitsOfWork} for its one difference. */
+    @Bean
+    TransactionManager axonTransactionManager(PlatformTransactionManager transactions) {
+        return new JoiningUnitsOfWork(transactions);
     }
 
     /** The actor, copied from every command onto the events it causes, beside Axon's correlation ids. */

@@ -31,12 +31,12 @@ import org.springframework.dao.TransientDataAccessException;
  * {@code ConcurrencyException} caused by a duplicate key (23505) is a race, a Spring exception caused by a
  * PostgreSQL error is what its SQLSTATE says.
  */
-final class RetryableCommandFailures {
+public final class RetryableCommandFailures {
 
     private RetryableCommandFailures() {
     }
 
-    static boolean isRetryable(Throwable failure) {
+    public static boolean isRetryable(Throwable failure) {
         List<Throwable> chain = chain(failure);
         for (Throwable cause : chain) {
             if (cause instanceof DomainRejection) {

@@ -18,6 +18,7 @@ import dev.ipv6lifecycle.api.delegation.SubscriberStatus;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatusQuery;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import dev.ipv6lifecycle.server.web.Caller;
+import dev.ipv6lifecycle.server.web.CommandBatch;
 import dev.ipv6lifecycle.server.web.CommandSender;
 import dev.ipv6lifecycle.server.web.Paging;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,6 +30,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,10 +64,12 @@ class DelegationController {
     private final DelegationEventLog eventLog;
     private final Caller caller;
     private final ActivationWait activation;
+    private final CommandBatch batch;
 
     DelegationController(CommandSender commands, QueryGateway queries, DelegationEventLog eventLog, Caller caller,
-                         ActivationWait activation) {
+                         ActivationWait activation, CommandBatch batch) {
         this.commands = commands;
+        this.batch = batch;
         this.queries = queries;
         this.eventLog = eventLog;
         this.caller = caller;
@@ -86,14 +90,41 @@ class DelegationController {
             @ExampleObject(name = "a static assignment", value = """
                     {"subscriberId": "sub-000124", "prefix": "2001:db8:12:3400::/56"}""")}))
     ResponseEntity<DelegationView> allocate(@Valid @RequestBody AllocateRequest request) {
-        UUID id = UUID.randomUUID();
-        AllocationResult allocated = commands.send(new AllocatePrefixCommand(id, caller.tenantId(), request.subscriberId(),
-                request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
-                NasRequest.toSession(request.nas())));
-        DelegationView delegation = Boolean.TRUE.equals(request.activate())
-                ? activation.await(caller.tenantId(), id)
+        AllocatePrefixCommand command = allocation(request);
+        AllocationResult allocated = commands.send(command);
+        DelegationView delegation = command.activate()
+                ? activation.await(caller.tenantId(), command.delegationId())
                 : allocated.delegation();
         return ResponseEntity.created(URI.create("/api/v1/delegations/" + allocated.delegationId())).body(delegation);
+    }
+
+    @PostMapping("/delegations/bulk")
+    @Operation(summary = "Allocate many prefixes at once", description = "Up to 1,000 allocations, each with the "
+            + "fields of POST /api/v1/delegations (explicit prefixes included, for imports), in one transaction: "
+            + "the answer (200) comes once all of it is stored. Each item is answered on its own, in order: status "
+            + "201 with its delegation, or the status and problem a single allocation would have got; one item that "
+            + "cannot be placed does not fail the others. Activation, when asked for, goes on after the answer. "
+            + "An Idempotency-Key covers the whole batch." + AUTHORITATIVE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(
+            name = "two subscribers and an import", value = """
+                    {"items": [{"subscriberId": "sub-000123"}, {"subscriberId": "sub-000124", "prefixLength": 48},
+                               {"subscriberId": "sub-000125", "prefix": "2001:db8:12:3400::/56"}]}""")))
+    BulkAllocateResponse allocateAll(@Valid @RequestBody BulkAllocateRequest request) {
+        List<CommandBatch.Outcome<AllocationResult>> outcomes = batch.send(request.items(), this::allocation);
+        List<BulkAllocateResponse.Item> items = new ArrayList<>(outcomes.size());
+        for (int index = 0; index < outcomes.size(); index++) {
+            CommandBatch.Outcome<AllocationResult> outcome = outcomes.get(index);
+            items.add(outcome.problem() == null
+                    ? new BulkAllocateResponse.Item(index, 201, outcome.result().delegation(), null)
+                    : new BulkAllocateResponse.Item(index, outcome.problem().getStatus(), null, outcome.problem()));
+        }
+        return BulkAllocateResponse.of(items);
+    }
+
+    private AllocatePrefixCommand allocation(AllocateRequest request) {
+        return new AllocatePrefixCommand(UUID.randomUUID(), caller.tenantId(), request.subscriberId(),
+                request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
+                NasRequest.toSession(request.nas()));
     }
 
     @GetMapping("/delegations")

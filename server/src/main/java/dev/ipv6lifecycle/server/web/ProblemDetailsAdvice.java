@@ -89,9 +89,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception exception, NativeWebRequest request) {
-        Throwable cause = unwrap(exception);
-        if (cause instanceof Exception unwrapped && isApplicationException(unwrapped)) {
-            return ProblemType.answer(describe(unwrapped), HttpHeaders.EMPTY);
+        Optional<ProblemDetail> application = applicationProblem(exception);
+        if (application.isPresent()) {
+            return ProblemType.answer(application.get(), HttpHeaders.EMPTY);
         }
         HttpServletRequest servletRequest = request.getNativeRequest(HttpServletRequest.class);
         String what = servletRequest != null ? servletRequest.getMethod() + " " + servletRequest.getRequestURI() : "?";
@@ -171,6 +171,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static void withErrors(ProblemDetail problem, List<FieldProblem> errors) {
         problem.setDetail(ValidationProblems.detail(errors));
         problem.setProperty("errors", errors);
+    }
+
+    /** The problem a failed command is answered with when it is the client's or a race's; empty for the service's own. */
+    static Optional<ProblemDetail> applicationProblem(Throwable failure) {
+        return unwrap(failure) instanceof Exception cause && isApplicationException(cause)
+                ? Optional.of(describe(cause)) : Optional.empty();
     }
 
     private static ProblemDetail describe(Exception exception) {
