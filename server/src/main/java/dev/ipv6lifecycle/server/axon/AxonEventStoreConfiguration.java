@@ -1,8 +1,10 @@
 package dev.ipv6lifecycle.server.axon;
 
+import java.util.stream.Stream;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -24,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
  * side issue a query per 100 events and processor; 1,000 was measured to matter. Duplicate keys are
  * recognised by the {@link PersistenceExceptionResolver} Axon's JPA auto-configuration provides (PostgreSQL's
  * SQLSTATE 23505), so a concurrent append to one aggregate is a {@code ConcurrencyException}, as before.
+ * Loading an aggregate costs one query: no snapshot lookup, no trailing empty batch.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EventStoreSettings.class)
@@ -37,7 +40,7 @@ class AxonEventStoreConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventStoreSettings settings) {
-        return JdbcEventStorageEngine.builder()
+        JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -48,7 +51,26 @@ class AxonEventStoreConfiguration {
                 .schema(snakeCaseSchema())
                 .dataType(byte[].class)
                 .batchSize(settings.batchSize())
-                .build();
+                // A batch shorter than asked for is the aggregate's last: no extra query that returns nothing.
+                .finalAggregateBatchPredicate(batch -> batch.size() < settings.batchSize());
+        return new WithoutSnapshots(builder);
+    }
+
+    /**
+     * The service takes no snapshots (its aggregates hold a handful of events), so loading an aggregate does
+     * not ask for one: Axon would otherwise query the snapshot table before every command on an existing
+     * delegation or pool.
+     */
+    static final class WithoutSnapshots extends JdbcEventStorageEngine {
+
+        WithoutSnapshots(Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
+            return Stream.empty();
+        }
     }
 
     /** The names V1 gave the tables and columns (Hibernate's naming of Axon's JPA entities). */
