@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
@@ -22,14 +23,21 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * looks again only every 500 ms, and an allocation showed up on the read side half a second after it was
  * answered (read-side lag p50 about 500 ms in BENCHMARKS.md, against a p99 target of 100 ms).
  *
- * <p>Here the processors are woken after every local commit that stored events, and every
- * {@link #POLL} in any case, which is how they still see events committed by other nodes as soon as before.
+ * <p>Here the processors are woken after local commits that stored events ({@link #GATHER} after the
+ * first of them), and every {@link #POLL} in any case, which is how they still see events committed by other nodes as soon as before.
  * After a wake-up the stream waits up to {@link #FETCH_WAIT} for the store's reader to fetch the events, so
  * that the processor does not look before they are there and then sleep.
  */
 final class CommitNotifyingEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
 
     static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * Commits within this long of the first are answered with one wake-up. Each wake-up costs every processor
+     * a transaction and a token update per segment that has events; under load, waking them at every commit
+     * gave batches of an event or two, and the projections committed more often than the commands did. A few
+     * milliseconds of lag buy batches of every event of that time.
+     */
+    static final Duration GATHER = Duration.ofMillis(20);
     static final Duration FETCH_WAIT = Duration.ofMillis(20);
     /** How recent a local commit must be for an empty stream to wait {@link #FETCH_WAIT} for its events. */
     static final Duration RECENT = Duration.ofMillis(50);
@@ -38,8 +46,14 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
     private final Set<Runnable> callbacks = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService poller;
     private volatile long lastCommitNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+    private final AtomicBoolean wakeUpPending = new AtomicBoolean();
 
     CommitNotifyingEventSource(EventStore store) {
+        this(store, POLL);
+    }
+
+    /** With another period of the wake-up that does not wait for a commit (tests). */
+    CommitNotifyingEventSource(EventStore store, Duration poll) {
         this.store = store;
         store.subscribe(events -> {
             if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -68,12 +82,17 @@ final class CommitNotifyingEventSource implements StreamableMessageSource<Tracke
             thread.setDaemon(true);
             return thread;
         });
-        poller.scheduleWithFixedDelay(this::wakeUp, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::wakeUp, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void committed() {
         lastCommitNanos = System.nanoTime();
-        wakeUp();
+        if (wakeUpPending.compareAndSet(false, true)) {
+            poller.schedule(() -> {
+                wakeUpPending.set(false);
+                wakeUp();
+            }, GATHER.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void wakeUp() {

@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.axonframework.common.stream.BlockingStream;
@@ -19,7 +20,8 @@ class CommitNotifyingEventSourceTests {
 
     private final EmbeddedEventStore store = EmbeddedEventStore.builder()
             .storageEngine(new InMemoryEventStorageEngine()).build();
-    private final CommitNotifyingEventSource source = new CommitNotifyingEventSource(store);
+    /** Only commits wake its streams within a test: the periodic wake-up is an hour away. */
+    private final CommitNotifyingEventSource source = new CommitNotifyingEventSource(store, Duration.ofHours(1));
 
     @AfterEach
     void stop() {
@@ -39,7 +41,7 @@ class CommitNotifyingEventSourceTests {
         int beforeCommit = wakeUps.get();
         command.commit();
 
-        assertThat(wakeUps.get()).isGreaterThan(beforeCommit);
+        awaitWakeUpAfter(beforeCommit, wakeUps);
         // Asked at once after the wake-up, the stream already has the event.
         assertThat(stream.hasNextAvailable()).isTrue();
         assertThat(stream.nextAvailable().getPayload()).isEqualTo("allocated");
@@ -47,7 +49,29 @@ class CommitNotifyingEventSourceTests {
     }
 
     @Test
+    void answersCommitsInQuickSuccessionWithOneWakeUp() throws InterruptedException {
+        BlockingStream<TrackedEventMessage<?>> stream = source.openStream(null);
+        AtomicInteger wakeUps = new AtomicInteger();
+        stream.setOnAvailableCallback(wakeUps::incrementAndGet);
+
+        long started = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            UnitOfWork<?> command = DefaultUnitOfWork.startAndGet(null);
+            store.publish(GenericEventMessage.asEventMessage("allocated-" + i));
+            command.commit();
+        }
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        awaitWakeUpAfter(0, wakeUps);
+        Thread.sleep(3 * CommitNotifyingEventSource.GATHER.toMillis());
+
+        // At most one wake-up per gathering interval that the commits spanned: one, unless the machine is slow.
+        assertThat(wakeUps.get()).isBetween(1, (int) (1 + tookMillis / CommitNotifyingEventSource.GATHER.toMillis()));
+        stream.close();
+    }
+
+    @Test
     void wakesStreamsPeriodicallyForEventsOtherNodesCommit() throws InterruptedException {
+        CommitNotifyingEventSource source = new CommitNotifyingEventSource(store, CommitNotifyingEventSource.POLL);
         BlockingStream<TrackedEventMessage<?>> stream = source.openStream(null);
         AtomicInteger wakeUps = new AtomicInteger();
         stream.setOnAvailableCallback(wakeUps::incrementAndGet);
@@ -59,6 +83,7 @@ class CommitNotifyingEventSourceTests {
 
         assertThat(wakeUps.get()).isPositive();
         stream.close();
+        source.shutdown();
     }
 
     @Test
@@ -71,5 +96,13 @@ class CommitNotifyingEventSourceTests {
         store.publish(GenericEventMessage.asEventMessage("allocated"));
 
         assertThat(wakeUps).hasValue(0);
+    }
+
+    private static void awaitWakeUpAfter(int before, AtomicInteger wakeUps) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (wakeUps.get() == before && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(wakeUps.get()).as("woken after the commit").isGreaterThan(before);
     }
 }
