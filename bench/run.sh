@@ -11,7 +11,8 @@
 # service, space-separated), PG_SETTINGS (extra postgresql.conf lines), KEEP_WORK=1 (keep the work directory),
 # SERVICE_JAR (another build of the service, e.g. a copy of an earlier one; implies --no-build),
 # SEED_RESERVATIONS=1 (seed prefix_reservation too: about 15 minutes more, see bench/seed.sql),
-# REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s).
+# REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s),
+# SCALE_RESERVATIONS (live reservations seeded into one tenant before the scale phase; 10,000,000, quick 200,000).
 set -euo pipefail
 
 ARGS="$*"
@@ -31,9 +32,11 @@ while [ $# -gt 0 ]; do
 done
 
 if [ $QUICK = 1 ]; then
-    PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
+    PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 BIG_POOL=20000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
+    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-200000}
 else
-    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=10000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000}
 fi
 
 . "$BENCH_DIR/lib/postgres.sh"
@@ -121,33 +124,104 @@ loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-
 # What one allocation costs PostgreSQL, whatever the machine's load: transactions and statements (everything
 # the service ran, background work included) per allocation of the 1-client phase.
 db_work() { psql -d ipv6 -tAc "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'ipv6') || ' ' || (SELECT sum(calls) FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat%')"; }
+# per_alloc NAME BEFORE AFTER N: transactions and statements per allocation between two db_work readings.
+per_alloc() {
+    result "alloc_$1_commits_per_alloc" "$(echo "scale=2; (${3% *} - ${2% *}) / $4" | bc)"
+    result "alloc_$1_statements_per_alloc" "$(echo "scale=1; (${3#* } - ${2#* }) / $4" | bc)"
+}
 psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 for c in 1 16 64; do
     log "allocations, $c clients, ${ALLOC_S}s"
-    [ $c = 1 ] && before=$(db_work)
+    before=$(db_work)
     out=$(loadgen allocate pool=$POOL clients=$c seconds=$ALLOC_S warmup=2 ids=$WORK/ids-$c.txt lagProbe=$([ $c = 64 ] && echo true || echo false))
-    if [ $c = 1 ]; then
-        after=$(db_work); n=$(wc -l < "$WORK/ids-1.txt")
-        result alloc_commits_per_alloc "$(echo "scale=1; (${after% *} - ${before% *}) / $n" | bc)"
-        result alloc_statements_per_alloc "$(echo "scale=1; (${after#* } - ${before#* }) / $n" | bc)"
-    fi
+    sleep 2 # the projections' batches of the last allocations
+    per_alloc c$c "$before" "$(db_work)" "$(wc -l < "$WORK/ids-$c.txt")"
     for f in per_s p50_ms p99_ms errors loadgen_cpu_s; do result "alloc_c${c}_$f" "$(field "$out" $f)"; done
     if [ $c = 64 ]; then
         for f in lag_ok lag_errors lag_p50_ms lag_p99_ms lag_p99_first_half_ms lag_p99_second_half_ms; do result "$f" "$(field "$out" $f)"; done
     fi
 done
 
+# The same load from wrk, a C client that leaves the cores to the service (bench/wrk/allocate.lua); its CPU
+# seconds are reported beside the figure.
+log "allocations, 64 clients, wrk, ${ALLOC_S}s"
+before=$(db_work)
+TIMEFORMAT='%U %S'
+{ time wrk -t2 -c64 -d${ALLOC_S}s --timeout 10s -s "$BENCH_DIR/wrk/allocate.lua" "$BASE" -- "$POOL" "$KEY" > "$WORK/wrk.txt"; } 2> "$WORK/wrk-time.txt"
+sleep 2
+out=$(grep '^mode=' "$WORK/wrk.txt"); echo "$out" >> "$WORK/loadgen.txt"
+per_alloc wrk64 "$before" "$(db_work)" "$(field "$out" ok)"
+for f in per_s p50_ms p99_ms errors socket_errors; do result "wrk64_$f" "$(field "$out" $f)"; done
+result wrk64_cpu_s "$(awk '{printf "%.1f", $1 + $2}' "$WORK/wrk-time.txt")"
+
 # --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients --------------------------------
 cat "$WORK"/ids-64.txt "$WORK"/ids-16.txt "$WORK"/ids-1.txt > "$WORK/ids-lifecycle.txt"
 log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
 out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
 for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
+
+# --- 4. bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, one client (an import) --------
+BULK_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-bulk", "prefix": "2001:db9::/32", "delegatedLengths": [56, 64], "defaultLength": 64}' \
+    | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+log "bulk allocations, batches of 1000, 1 client, ${ALLOC_S}s"
+before=$(db_work)
+out=$(loadgen bulk pool=$BULK_POOL clients=1 batch=1000 seconds=$ALLOC_S warmup=2)
+sleep 2
+per_alloc bulk "$before" "$(db_work)" "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE pool_id = '$BULK_POOL'")"
+for f in per_s items item_errors batches_per_s p50_ms p99_ms batch_errors loadgen_cpu_s; do result "bulk_$f" "$(field "$out" $f)"; done
+stop_service
+
+# --- 4b. scale: SCALE_RESERVATIONS live /64 reservations in one pool of the tenant, then allocations there -----
+# Written straight into the command side's tables while the service is stopped, in address order (as the best-fit
+# allocator places them) and in chunks of a million, each timed: the constraint's cost per row as the table
+# grows. The pool's free space becomes the rest of the /32, as maximal aligned blocks.
+start_service scale-setup
+SCALE_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-scale", "prefix": "2a02::/32", "delegatedLengths": [56, 64], "defaultLength": 56}' \
+    | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+stop_service
+log "seeding $SCALE_RESERVATIONS reservations into pool 2a02::/32"
+psql -q -d ipv6 -c "DELETE FROM free_block WHERE pool_id = '$SCALE_POOL'"
+chunk=1000000; seeded=0; chunk_us=""
+while [ $seeded -lt $SCALE_RESERVATIONS ]; do
+    n=$(( SCALE_RESERVATIONS - seeded < chunk ? SCALE_RESERVATIONS - seeded : chunk ))
+    t0=$(date +%s.%N)
+    psql -q -d ipv6 -c "INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
+        SELECT 'default', '$SCALE_POOL', ('2a02:0:' || substr(h, 1, 4) || ':' || substr(h, 5, 4) || '::/64')::cidr,
+               gen_random_uuid(), 'scale-' || i
+        FROM generate_series($seeded, $(( seeded + n - 1 ))) i, lpad(to_hex(i), 8, '0') h"
+    us=$(echo "($(date +%s.%N) - $t0) * 1000000 / $n" | bc)
+    chunk_us="$chunk_us${chunk_us:+,}$us"
+    seeded=$(( seeded + n ))
+    log "  $seeded reserved ($us us a row)"
+done
+python3 - "$SCALE_RESERVATIONS" "$SCALE_POOL" <<'PY' | psql -q -d ipv6
+import sys
+n, pool = int(sys.argv[1]), sys.argv[2]
+x, end = n, 1 << 32  # in /64s of the /32
+while x < end:
+    k = 0
+    while k < 32 and x % (1 << (k + 1)) == 0 and x + (1 << (k + 1)) <= end:
+        k += 1
+    print(f"INSERT INTO free_block (pool_id, prefix, length) VALUES ('{pool}', '2a02:0:{x >> 16:x}:{x & 0xffff:x}::/{64 - k}', {64 - k});")
+    x += 1 << k
+PY
+psql -q -d ipv6 -c "VACUUM ANALYZE prefix_reservation" -c "VACUUM ANALYZE free_block"
+result scale_reservations "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE tenant_id = 'default'")"
+result scale_seed_us_per_row "$chunk_us"
+start_service scale
+log "allocations at $SCALE_RESERVATIONS reservations, 64 clients, ${ALLOC_S}s"
+loadgen allocate pool=$SCALE_POOL clients=16 seconds=$WARMUP_S warmup=0 > /dev/null
+before=$(db_work)
+out=$(loadgen allocate pool=$SCALE_POOL clients=64 seconds=$ALLOC_S warmup=2 ids=$WORK/ids-scale.txt)
+sleep 2
+per_alloc scale "$before" "$(db_work)" "$(wc -l < "$WORK/ids-scale.txt")"
+for f in per_s p50_ms p99_ms errors; do result "scale_$f" "$(field "$out" $f)"; done
 stop_service
 
 # --- the large data set, written into the event store while the service is stopped -----------------------
-log "seeding $POOLS pools x $PER_POOL delegations into the event store"
+log "seeding $POOLS pools ($BIG_POOL delegations in the first, $PER_POOL in each other) into the event store"
 t0=$(date +%s.%N)
-psql -q -d ipv6 -v pools=$POOLS -v per_pool=$PER_POOL -v reservations=${SEED_RESERVATIONS:-0} -f "$BENCH_DIR/seed.sql"
+psql -q -d ipv6 -v pools=$POOLS -v per_pool=$PER_POOL -v big_pool=$BIG_POOL -v reservations=${SEED_RESERVATIONS:-0} -f "$BENCH_DIR/seed.sql"
 result seed_reservations "${SEED_RESERVATIONS:-0}"
 result seed_s "$(echo "$(date +%s.%N) - $t0" | bc)"
 EVENTS=$(psql -d ipv6 -tAc "SELECT count(*) FROM domain_event_entry")
@@ -195,8 +269,15 @@ if [ "${code%% *}" = 404 ]; then result sweep "not available in this build"; els
 log "prometheus scrape"
 out=$(loadgen get path=/actuator/prometheus n=$N_GET)
 for f in p50_ms p99_ms max_ms errors bytes; do result "prometheus_$f" "$(field "$out" $f)"; done
+log "pool pages"
+BIG=$(psql -d ipv6 -tAc "SELECT pool_id FROM pool_view WHERE name = 'seed-0'")
+out=$(loadgen get path=/api/v1/pools/$BIG n=$(( N_GET * 4 )))
+for f in p50_ms p99_ms errors; do result "pool_get_$f" "$(field "$out" $f)"; done
+out=$(loadgen get "path=/api/v1/pools?size=50" n=$(( N_GET * 2 )))
+for f in p50_ms p99_ms errors; do result "pool_list_$f" "$(field "$out" $f)"; done
+result pool_big_delegations "$(psql -d ipv6 -tAc "SELECT count(*) FROM delegation_view WHERE pool_id = '$BIG'")"
 log "attribution queries"
-out=$(loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL)
+out=$(loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL bigPool=$BIG_POOL)
 for f in p50_ms p99_ms found errors; do result "attribution_$f" "$(field "$out" $f)"; done
 log "heap"
 jcmd $SERVICE_PID GC.run > /dev/null

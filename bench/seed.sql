@@ -1,12 +1,13 @@
 -- The benchmark's large data set, written straight into the event store: :pools pools (PoolCreatedEvent)
--- and :per_pool delegations in each (PrefixAllocatedEvent), byte for byte what Axon's JacksonSerializer
+-- and :per_pool delegations in each (PrefixAllocatedEvent), :big_pool in the first one (a pool page at a
+-- million delegations), byte for byte what Axon's JacksonSerializer
 -- stores for these events (compare with rows the service writes; the harness replays them through the
 -- service, so a row it could not read would fail the run). Pool p is 2a01:p::/32 in tenant "default",
 -- its delegation j the j-th /56, allocated to subscriber seed-p-j. Times run up to now, one per second.
 -- The command side's tables get what the service's subscribing handlers would have written for the
 -- same events (pool_registry, free_block, subscriber_affinity, and prefix_reservation when asked, see
 -- below): a later allocation from a seeded pool takes the next free /56.
--- Usage: psql -v pools=100 -v per_pool=10000 -v reservations=0 -f bench/seed.sql
+-- Usage: psql -v pools=100 -v per_pool=1000 -v big_pool=1000000 -v reservations=0 -f bench/seed.sql
 \set ON_ERROR_STOP on
 BEGIN;
 
@@ -14,7 +15,8 @@ CREATE TEMP TABLE seed_pool ON COMMIT DROP AS
 SELECT p,
        gen_random_uuid()                                       AS pool_id,
        format('2a01:%s::/32', to_hex(p))::cidr                 AS prefix,
-       now() - make_interval(secs => (:pools * :per_pool + 1000))  AS created_at
+       CASE WHEN p = 0 THEN :big_pool ELSE :per_pool END      AS delegations,
+       now() - make_interval(secs => (:pools * greatest(:per_pool, :big_pool) + 1000)) AS created_at
 FROM generate_series(0, :pools - 1) AS p;
 
 CREATE TEMP TABLE seed_delegation ON COMMIT DROP AS
@@ -25,9 +27,9 @@ SELECT n,
        gen_random_uuid()                                                              AS delegation_id,
        format('2a01:%s:%s:%s::/56', to_hex(s.p), to_hex(j >> 8), to_hex((j & 255) << 8))::cidr AS prefix,
        format('seed-%s-%s', s.p, j)                                                   AS subscriber_id,
-       now() - make_interval(secs => (:pools * :per_pool - n))                        AS allocated_at
+       now() - make_interval(secs => (:pools * greatest(:per_pool, :big_pool) - n))  AS allocated_at
 FROM seed_pool s
-CROSS JOIN LATERAL generate_series(0, :per_pool - 1) AS j
+CROSS JOIN LATERAL generate_series(0, s.delegations - 1) AS j
 CROSS JOIN LATERAL (SELECT j * :pools + s.p AS n) AS o;
 
 CREATE FUNCTION pg_temp.iso_micros(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS
@@ -74,10 +76,10 @@ SELECT 'default', pool_id, prefix, delegation_id, subscriber_id FROM seed_delega
 INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix)
 SELECT pool_id, subscriber_id, prefix FROM seed_delegation;
 
--- The free space after the first :per_pool /56 of each /32: maximal aligned blocks (the buddy system's tiling).
+-- The free space after the first :per_pool (or :big_pool) /56 of each /32: maximal aligned blocks (the buddy system's tiling).
 INSERT INTO free_block (pool_id, prefix, length)
 WITH RECURSIVE block(pool_id, p, x, size) AS (
-    SELECT pool_id, p, :per_pool::bigint, NULL::bigint FROM seed_pool
+    SELECT pool_id, p, delegations::bigint, NULL::bigint FROM seed_pool
     UNION ALL
     SELECT pool_id, p, x + s, s
     FROM block,

@@ -46,17 +46,46 @@ for c in (1, 16):
     rows.append((f"allocations via REST, {c} client{'s' if c > 1 else ''}",
                  f"{r.get(f'alloc_c{c}_per_s')}/s, p50 {r.get(f'alloc_c{c}_p50_ms')} ms, p99 {r.get(f'alloc_c{c}_p99_ms')} ms, "
                  f"{r.get(f'alloc_c{c}_errors')} errors", "", ""))
-if r.get("alloc_commits_per_alloc"):
+if r.get("alloc_c1_commits_per_alloc"):
     rows.append(("PostgreSQL work per allocation (1-client phase, background work included)",
-                 f"{r.get('alloc_commits_per_alloc')} transactions, {r.get('alloc_statements_per_alloc')} statements",
+                 f"{r.get('alloc_c1_commits_per_alloc')} transactions, {r.get('alloc_c1_statements_per_alloc')} statements",
                  "", ""))
-ok64 = None
-if alloc64 is not None:
-    ok64 = alloc64 >= 3000 and (ratio or 0) >= 0.2 and (num("alloc_c64_p99_ms") or 1e9) < 50
-rows.append(("allocations via REST, 64 clients",
+rows.append(("allocations via REST, 64 clients (bench/loadgen, with the read-side probe)",
              f"{r.get('alloc_c64_per_s')}/s, p50 {r.get('alloc_c64_p50_ms')} ms, p99 {r.get('alloc_c64_p99_ms')} ms, "
-             f"{r.get('alloc_c64_errors')} errors; **{ratio:.3f} x pgbench**" if ratio is not None else "n/a",
+             f"{r.get('alloc_c64_errors')} errors; {ratio:.3f} x pgbench; load generator {r.get('alloc_c64_loadgen_cpu_s')} CPU s"
+             if ratio is not None else "n/a", "", ""))
+wrk64 = num("wrk64_per_s")
+wrk_ratio = wrk64 / pg64 if wrk64 is not None and pg64 else None
+ok64 = None
+if wrk64 is not None:
+    ok64 = wrk64 >= 3000 and (wrk_ratio or 0) >= 0.2 and (num("wrk64_p99_ms") or 1e9) < 50
+rows.append(("allocations via REST, 64 clients (wrk)",
+             f"{r.get('wrk64_per_s')}/s, p50 {r.get('wrk64_p50_ms')} ms, p99 {r.get('wrk64_p99_ms')} ms, "
+             f"{r.get('wrk64_errors')} errors, {r.get('wrk64_socket_errors')} socket errors; **{wrk_ratio:.3f} x pgbench**; "
+             f"wrk {r.get('wrk64_cpu_s')} CPU s" if wrk_ratio is not None else "not measured",
              ">= 3,000/s, >= 0.2 x pgbench(64), p99 < 50 ms", verdict(ok64)))
+work64 = None
+if num("alloc_wrk64_commits_per_alloc") is not None:
+    work64 = num("alloc_wrk64_commits_per_alloc") <= 1.5 and num("alloc_wrk64_statements_per_alloc") <= 10
+rows.append(("PostgreSQL work per allocation (64 clients, background work included)",
+             f"wrk phase: {r.get('alloc_wrk64_commits_per_alloc')} transactions, {r.get('alloc_wrk64_statements_per_alloc')} "
+             f"statements; bench/loadgen phase: {r.get('alloc_c64_commits_per_alloc')} and {r.get('alloc_c64_statements_per_alloc')}",
+             "<= 1.5 transactions, <= 10 statements", verdict(work64)))
+scale64 = num("scale_per_s")
+scale_ratio = scale64 / alloc64 if scale64 is not None and alloc64 else None  # both bench/loadgen, 64 clients
+rows.append((f"allocations via REST, 64 clients, at {r.get('scale_reservations')} live reservations in the tenant",
+             f"{r.get('scale_per_s')}/s, p50 {r.get('scale_p50_ms')} ms, p99 {r.get('scale_p99_ms')} ms, "
+             f"{r.get('scale_errors')} errors; {r.get('alloc_scale_commits_per_alloc')} transactions and "
+             f"{r.get('alloc_scale_statements_per_alloc')} statements per allocation; **{scale_ratio:.2f} x the rate on an "
+             f"almost empty table**" if scale_ratio is not None else "not measured",
+             ">= 0.8 x the rate on an empty pool", verdict(None if scale_ratio is None else scale_ratio >= 0.8)))
+rows.append(("seeding those reservations: time per row, per chunk of a million (the constraint's cost as the table grows)",
+             f"{r.get('scale_seed_us_per_row')} us", "flat", ""))
+rows.append(("bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, 1 client",
+             f"{r.get('bulk_per_s')} allocations/s ({r.get('bulk_items')} allocated, {r.get('bulk_item_errors')} refused; "
+             f"batch p50 {r.get('bulk_p50_ms')} ms, p99 {r.get('bulk_p99_ms')} ms, {r.get('bulk_batch_errors')} failed batches); "
+             f"{r.get('alloc_bulk_commits_per_alloc')} transactions and {r.get('alloc_bulk_statements_per_alloc')} statements per allocation",
+             ">= 20,000/s", verdict(cmp("bulk_per_s", ">=", 20000))))
 rows.append(("lifecycle transitions (activate, suspend, resume, revoke), 64 clients",
              f"{r.get('lifecycle_per_s')}/s, p50 {r.get('lifecycle_p50_ms')} ms, p99 {r.get('lifecycle_p99_ms')} ms, "
              f"{r.get('lifecycle_errors')} errors ({r.get('lifecycle_delegations')} delegations)",
@@ -86,6 +115,12 @@ rows.append((f"`/actuator/prometheus` at {r.get('delegation_rows')} delegations,
              f"{r.get('prometheus_errors')} errors, {r.get('prometheus_bytes')} bytes",
              "< 50 ms", verdict(None if num("prometheus_p99_ms") is None
                                 else num("prometheus_p99_ms") < 50 and num("prometheus_errors") == 0)))
+rows.append((f"`GET /api/v1/pools/{{id}}` of a pool with {r.get('pool_big_delegations')} delegations",
+             f"p50 {r.get('pool_get_p50_ms')} ms, p99 {r.get('pool_get_p99_ms')} ms, {r.get('pool_get_errors')} errors",
+             "p99 < 10 ms", verdict(cmp("pool_get_p99_ms", "<", 10))))
+rows.append((f"`GET /api/v1/pools?size=50` ({r.get('pools')} pools, {r.get('delegation_rows')} delegations)",
+             f"p50 {r.get('pool_list_p50_ms')} ms, p99 {r.get('pool_list_p99_ms')} ms, {r.get('pool_list_errors')} errors",
+             "p99 < 10 ms", verdict(cmp("pool_list_p99_ms", "<", 10))))
 rows.append((f"attribution query at {r.get('history_rows')} history rows",
              f"p50 {r.get('attribution_p50_ms')} ms, p99 {r.get('attribution_p99_ms')} ms "
              f"({r.get('attribution_found')} found, {r.get('attribution_errors')} errors)",

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * service stalls (coordinated omission), so the harness reports throughput and p99 together and never a
  * p99 without its throughput.
  *
- * <p>Modes (arguments are name=value): {@code allocate}, {@code lifecycle}, {@code get}, {@code attribution}.
+ * <p>Modes (arguments are name=value): {@code allocate}, {@code bulk}, {@code lifecycle}, {@code get},
+ * {@code attribution}.
  * Every request carries {@code Authorization: Bearer <key>}. Each mode prints one line of name=value results.
  */
 public class LoadGen {
@@ -58,6 +59,7 @@ public class LoadGen {
         LoadGen gen = new LoadGen(args);
         switch (argv[0]) {
             case "allocate" -> gen.allocate();
+            case "bulk" -> gen.bulk();
             case "lifecycle" -> gen.lifecycle();
             case "get" -> gen.get();
             case "attribution" -> gen.attribution();
@@ -157,6 +159,54 @@ public class LoadGen {
         System.out.println(out);
     }
 
+    // --- bulk: POST /api/v1/delegations/bulk, batches of B allocations, N clients for S seconds ----------------
+
+    private void bulk() throws Exception {
+        int clients = Integer.parseInt(args.getOrDefault("clients", "1"));
+        int batch = Integer.parseInt(args.getOrDefault("batch", "1000"));
+        double seconds = Double.parseDouble(args.getOrDefault("seconds", "10"));
+        double warmup = Double.parseDouble(args.getOrDefault("warmup", "2"));
+        String pool = args.get("pool");
+        String run = Long.toString(System.nanoTime(), 36);
+        Recorder rec = new Recorder();
+        AtomicLong items = new AtomicLong();
+        AtomicLong itemErrors = new AtomicLong();
+        AtomicLong seq = new AtomicLong();
+        long start = System.nanoTime();
+        long measureFrom = start + (long) (warmup * 1e9);
+        long end = measureFrom + (long) (seconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(started(() -> {
+                while (System.nanoTime() < end) {
+                    StringBuilder body = new StringBuilder("{\"items\":[");
+                    for (int i = 0; i < batch; i++) {
+                        body.append(i == 0 ? "" : ",").append("{\"subscriberId\":\"bulk-").append(run).append('-')
+                                .append(seq.incrementAndGet()).append('"')
+                                .append(pool == null ? "" : ",\"poolId\":\"" + pool + "\"").append('}');
+                    }
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = send(post("/api/v1/delegations/bulk", body.append("]}").toString()));
+                    long t1 = System.nanoTime();
+                    boolean ok = r != null && r.statusCode() == 200;
+                    if (t0 >= measureFrom && t1 <= end) {
+                        rec.record(t1 - t0, ok, t1);
+                        if (ok) {
+                            int allocated = Integer.parseInt(r.body().replaceFirst("(?s)^\\{\"allocated\":(\\d+).*", "$1"));
+                            items.addAndGet(allocated);
+                            itemErrors.addAndGet(batch - allocated);
+                        }
+                    }
+                }
+            }));
+        }
+        join(threads, null);
+        System.out.println("mode=bulk clients=" + clients + " batch=" + batch + " batches_" + rec.summary(seconds)
+                .replace(" errors=", " batch_errors=").replace(" per_s=", " batches_per_s=")
+                + " items=" + items.get() + " item_errors=" + itemErrors.get()
+                + " per_s=" + fmt(items.get() / seconds) + " " + cpu());
+    }
+
     // --- lifecycle: activate, suspend, resume, revoke each delegation of a file, N clients --------------------
 
     private void lifecycle() throws Exception {
@@ -218,6 +268,7 @@ public class LoadGen {
         int n = Integer.parseInt(args.getOrDefault("n", "2000"));
         int pools = Integer.parseInt(args.getOrDefault("pools", "100"));
         int perPool = Integer.parseInt(args.getOrDefault("perPool", "10000"));
+        int bigPool = Integer.parseInt(args.getOrDefault("bigPool", Integer.toString(perPool)));
         String at = Instant.now().toString();
         Recorder rec = new Recorder();
         long start = System.nanoTime();
@@ -225,8 +276,8 @@ public class LoadGen {
         for (int i = 0; i < n + 100; i++) {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             int p = rnd.nextInt(pools);
-            int j = rnd.nextInt(perPool);
-            // The seeded layout (bench/seed.sql): pool p is 2a01:p::/32, delegation j its j-th /56.
+            int j = rnd.nextInt(p == 0 ? bigPool : perPool);
+            // The seeded layout (bench/seed.sql): pool p is 2a01:p::/32, delegation j its j-th /56; pool 0 has bigPool.
             String address = String.format(Locale.ROOT, "2a01:%x:%x:%x::%x", p, j >> 8, (j & 255) << 8,
                     rnd.nextInt(1, 0xffff));
             long t0 = System.nanoTime();
