@@ -39,6 +39,7 @@ else
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000}
 fi
 
+command -v wrk > /dev/null || { echo "bench/run.sh needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 . "$BENCH_DIR/lib/postgres.sh"
 WORK=$(mktemp -d /tmp/ipv6-bench.XXXXXX)
 RESULTS=$WORK/results.txt
