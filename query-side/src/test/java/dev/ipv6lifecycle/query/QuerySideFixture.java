@@ -1,12 +1,17 @@
 package dev.ipv6lifecycle.query;
 
+import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
+import java.math.BigInteger;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -109,6 +114,9 @@ public final class QuerySideFixture implements AutoCloseable {
 
     /** Asks the query through the query bus; a handler's exception is thrown as is. */
     public <R> R query(Object query, ResponseType<R> responseType) {
+        if (query.getClass().getPackageName().equals("dev.ipv6lifecycle.api.pool")) {
+            standInForTheCommandSidesFreeSpace();
+        }
         try {
             return queries.query(query, responseType).join();
         } catch (CompletionException e) {
@@ -116,6 +124,43 @@ public final class QuerySideFixture implements AutoCloseable {
                 throw failure;
             }
             throw e;
+        }
+    }
+
+    /**
+     * The pool queries read free space from the command side's {@code free_block} (migration V14), which the
+     * command side keeps in each event's own transaction. This fixture has no command side, so before a pool
+     * query it writes what the command side would hold for the read model's held prefixes: each pool of
+     * {@code pool_view} tiled into maximal aligned free blocks around them. Each registry row gets a tenant
+     * of its own because tests reuse one prefix for many pools, which the registry refuses within a tenant.
+     */
+    private void standInForTheCommandSidesFreeSpace() {
+        jdbc.update("DELETE FROM free_block");
+        jdbc.update("""
+                INSERT INTO pool_registry (pool_id, tenant_id, prefix, delegated_lengths, default_length, quarantine,
+                                           state, created_at)
+                SELECT pool_id, 'fixture ' || pool_id, prefix, delegated_lengths, default_length, quarantine, state, created_at
+                FROM pool_view
+                ON CONFLICT (pool_id) DO NOTHING""");
+        List<Object[]> blocks = new ArrayList<>();
+        jdbc.query("SELECT pool_id, prefix::text AS prefix FROM pool_view", (ResultSet pool) -> {
+            UUID poolId = pool.getObject("pool_id", UUID.class);
+            List<Ipv6Prefix> held = jdbc.queryForList("SELECT prefix::text FROM held_prefix WHERE pool_id = ?",
+                    String.class, poolId).stream().map(Ipv6Prefix::parse).toList();
+            tile(Ipv6Prefix.parse(pool.getString("prefix")), held,
+                    block -> blocks.add(new Object[] {poolId, block.canonical(), block.length()}));
+        });
+        jdbc.batchUpdate("INSERT INTO free_block (pool_id, prefix, length) VALUES (?, ?::cidr, ?)", blocks);
+    }
+
+    /** The maximal free blocks of {@code block}: itself if nothing held overlaps it, else those of its halves. */
+    private static void tile(Ipv6Prefix block, List<Ipv6Prefix> held, Consumer<Ipv6Prefix> free) {
+        if (held.stream().noneMatch(block::overlaps)) {
+            free.accept(block);
+        } else if (held.stream().noneMatch(prefix -> prefix.contains(block))) {
+            for (int half = 0; half < 2; half++) {
+                tile(block.subPrefix(block.length() + 1, BigInteger.valueOf(half)), held, free);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.query.metrics;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.KnownPool;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.PrefixCount;
+import dev.ipv6lifecycle.query.pool.HeldCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +44,11 @@ public class ReadSideMetricsQueries {
             ON CONFLICT (tenant_id, pool_id, state) DO UPDATE SET n = total.n + excluded.n""";
 
     private final JdbcTemplate jdbc;
+    private final HeldCounts heldCounts;
 
     ReadSideMetricsQueries(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.heldCounts = new HeldCounts(jdbc);
     }
 
     /**
@@ -56,6 +59,8 @@ public class ReadSideMetricsQueries {
     public ReadSideSnapshot snapshot() {
         Instant takenAt = Instant.now();
         fold();
+        // The pool queries' counts (V14) are kept with the same refresh.
+        heldCounts.fold();
         List<KnownPool> pools = jdbc.query(
                 "SELECT tenant_id, pool_id, masklen(prefix) AS length, delegated_lengths FROM pool_view ORDER BY created_at, pool_id",
                 (row, i) -> {

@@ -25,9 +25,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers the pool queries from {@code pool_view}, with capacity computed at query time from the
- * {@code held_prefix} view (live delegations and unreclaimed quarantines) and utilisation from the
- * {@code pool_utilization} view.
+ * Answers the pool queries from {@code pool_view}, with capacity and utilisation in a few queries per page
+ * whose cost grows with the pools and their lengths, never with the delegations (migration V14):
+ * <ul>
+ * <li>free prefixes per length and utilisation from the command side's {@code free_block}, the buddy
+ * system's maximal free blocks: current, and exact because free blocks and held prefixes tile the pool;</li>
+ * <li>live and quarantined prefixes per length from the counts that delegation_view's triggers keep
+ * (V14) of what the {@code held_prefix} view would count: these follow the read side, milliseconds
+ * behind the events.</li>
+ * </ul>
  */
 @Component
 class PoolQueryHandler {
@@ -36,8 +42,40 @@ class PoolQueryHandler {
             SELECT p.pool_id, p.name, p.prefix::text AS prefix, p.delegated_lengths, p.default_length,
             (extract(epoch FROM p.quarantine) * 1000000)::bigint AS quarantine_micros,
             (extract(epoch FROM p.stale_after) * 1000000)::bigint AS stale_after_micros,
-            p.state, u.utilization_percent
-            FROM pool_view p JOIN pool_utilization u ON u.tenant_id = p.tenant_id AND u.pool_id = p.pool_id""";
+            p.state
+            FROM pool_view p""";
+
+    /**
+     * The free blocks per pool and length, and the utilisation computed from them in {@code numeric} as
+     * {@code PoolSpaceQueries} does for the gauge (the pool's size less its free blocks, times 100, over
+     * its size), so that the API and the gauge show the same double. A pool without free blocks is full.
+     */
+    private static final String FREE_BLOCKS = """
+            SELECT p.pool_id, b.length, b.blocks,
+                   (100 * (power(2::numeric, 128 - masklen(p.prefix))
+                           - coalesce(sum(b.blocks * power(2::numeric, 128 - b.length)) OVER (PARTITION BY p.pool_id), 0))
+                        / power(2::numeric, 128 - masklen(p.prefix)))::float8 AS utilization_percent
+            FROM pool_view p
+            LEFT JOIN (SELECT pool_id, length, count(*) AS blocks FROM free_block
+                       WHERE pool_id = ANY (?::uuid[]) GROUP BY pool_id, length) b ON b.pool_id = p.pool_id
+            WHERE p.pool_id = ANY (?::uuid[])""";
+
+    /**
+     * What held_prefix counts: the folded totals of the rows whose quarantine has not ended, plus the deltas
+     * appended since the last fold, less the reclaimed rows among them (one primary-key lookup each, about
+     * the reclaims of one quarantine period).
+     */
+    private static final String HELD = """
+            SELECT pool_id, length, quarantined, sum(n) AS n
+            FROM (SELECT pool_id, length, quarantined, n FROM held_count WHERE pool_id = ANY (?::uuid[])
+                  UNION ALL
+                  SELECT pool_id, length, quarantined, delta FROM held_count_delta WHERE pool_id = ANY (?::uuid[])
+                  UNION ALL
+                  SELECT d.pool_id, masklen(d.prefix), d.state IN ('REVOKED', 'FAILED'), -1
+                  FROM delegation_view d
+                  WHERE d.delegation_id IN (SELECT reclaimed_id FROM held_count_reclaim WHERE pool_id = ANY (?::uuid[]))
+                    AND d.quarantine_ended_at IS NULL) AS c
+            GROUP BY pool_id, length, quarantined""";
 
     private final JdbcTemplate jdbc;
 
@@ -48,7 +86,8 @@ class PoolQueryHandler {
     @QueryHandler
     Optional<PoolView> handle(FindPoolQuery query) {
         return jdbc.query(SELECT_POOLS + " WHERE p.tenant_id = ? AND p.pool_id = ?",
-                (row, i) -> pool(row), query.tenantId(), query.poolId()).stream().findFirst().map(this::withCapacity);
+                (row, i) -> pool(row), query.tenantId(), query.poolId()).stream().findFirst()
+                .map(pool -> withCapacity(List.of(pool)).get(0));
     }
 
     /**
@@ -64,14 +103,13 @@ class PoolQueryHandler {
         }
         long total = jdbc.queryForObject("SELECT count(*) FROM pool_view WHERE tenant_id = ?", Long.class,
                 query.tenantId());
-        List<PoolView> content = jdbc.query(SELECT_POOLS
-                                + " WHERE p.tenant_id = ? ORDER BY p.created_at, p.pool_id LIMIT ? OFFSET ?",
-                        (row, i) -> pool(row), query.tenantId(), query.size(), (long) query.page() * query.size())
-                .stream().map(this::withCapacity).toList();
+        List<PoolView> content = withCapacity(jdbc.query(SELECT_POOLS
+                        + " WHERE p.tenant_id = ? ORDER BY p.created_at, p.pool_id LIMIT ? OFFSET ?",
+                (row, i) -> pool(row), query.tenantId(), query.size(), (long) query.page() * query.size()));
         return new Page<>(content, query.page(), query.size(), total);
     }
 
-    /** The pool without its capacity, which takes queries of its own once the row is read. */
+    /** The pool without its capacity and utilisation, which the page reads together once its rows are read. */
     private static PoolView pool(ResultSet row) throws SQLException {
         List<Integer> lengths = Arrays.stream((Object[]) row.getArray("delegated_lengths").getArray())
                 .map(length -> ((Number) length).intValue()).toList();
@@ -79,52 +117,56 @@ class PoolQueryHandler {
                 Ipv6Prefix.parse(row.getString("prefix")), lengths, row.getInt("default_length"),
                 Duration.of(row.getLong("quarantine_micros"), ChronoUnit.MICROS),
                 Duration.of(row.getLong("stale_after_micros"), ChronoUnit.MICROS),
-                PoolState.valueOf(row.getString("state")), Map.of(), row.getDouble("utilization_percent"));
+                PoolState.valueOf(row.getString("state")), Map.of(), 0.0);
     }
 
-    private PoolView withCapacity(PoolView pool) {
-        return new PoolView(pool.id(), pool.name(), pool.prefix(), pool.delegatedLengths(), pool.defaultLength(),
-                pool.quarantine(), pool.staleAfter(), pool.state(),
-                capacity(pool.id(), pool.prefix(), pool.delegatedLengths()), pool.utilizationPercent());
+    /** The pools with their capacity and utilisation: two queries for the whole page. */
+    private List<PoolView> withCapacity(List<PoolView> pools) {
+        if (pools.isEmpty()) {
+            return pools;
+        }
+        String ids = pools.stream().map(pool -> pool.id().toString()).collect(Collectors.joining(",", "{", "}"));
+        Map<UUID, Map<Integer, Long>> freeBlocks = new HashMap<>();
+        Map<UUID, Double> utilization = new HashMap<>();
+        jdbc.query(FREE_BLOCKS, row -> {
+            UUID poolId = row.getObject("pool_id", UUID.class);
+            utilization.put(poolId, row.getDouble("utilization_percent"));
+            int length = row.getInt("length");
+            if (!row.wasNull()) {
+                freeBlocks.computeIfAbsent(poolId, key -> new HashMap<>()).put(length, row.getLong("blocks"));
+            }
+        }, ids, ids);
+        Map<UUID, Map<Integer, Held>> held = new HashMap<>();
+        jdbc.query(HELD, row -> {
+            Map<Integer, Held> ofPool = held.computeIfAbsent(row.getObject("pool_id", UUID.class), key -> new HashMap<>());
+            long n = row.getLong("n");
+            Held count = row.getBoolean("quarantined") ? new Held(0, n) : new Held(n, 0);
+            ofPool.merge(row.getInt("length"), count, Held::plus);
+        }, ids, ids, ids);
+        return pools.stream().map(pool -> new PoolView(pool.id(), pool.name(), pool.prefix(), pool.delegatedLengths(),
+                pool.defaultLength(), pool.quarantine(), pool.staleAfter(), pool.state(),
+                capacity(pool, freeBlocks.getOrDefault(pool.id(), Map.of()), held.getOrDefault(pool.id(), Map.of())),
+                utilization.getOrDefault(pool.id(), 0.0))).toList();
     }
 
     /**
-     * Capacity per delegated length L of a pool of length P, exact because held prefixes never overlap:
-     * {@code free(L) = 2^(L-P) - sum over held r with len(r) <= L of 2^(L-len(r)) - the number of distinct
-     * /L blocks that contain a held r with len(r) > L} (a /64 cuts its whole /56 out of the /56 capacity).
+     * Capacity per delegated length L: {@code free(L) = sum over free blocks of length b <= L of 2^(L-b)}.
+     * Exact because the blocks are maximal (two free buddies are always merged): a /L with nothing held in
+     * it lies inside one free block of length L or less, and a free block longer than L leaves its /L
+     * partly held.
      */
-    private Map<Integer, LengthCapacity> capacity(UUID poolId, Ipv6Prefix pool, List<Integer> lengths) {
-        Map<Integer, Held> heldByLength = new HashMap<>();
-        jdbc.query("""
-                SELECT length, count(*) FILTER (WHERE NOT quarantined) AS live,
-                       count(*) FILTER (WHERE quarantined) AS quarantined
-                FROM held_prefix WHERE pool_id = ? GROUP BY length""",
-                row -> {
-                    heldByLength.put(row.getInt("length"), new Held(row.getLong("live"), row.getLong("quarantined")));
-                }, poolId);
-        Map<Integer, Long> blocksCut = new HashMap<>();
-        jdbc.query("""
-                SELECT l.length, count(DISTINCT set_masklen(h.prefix, l.length)) AS blocks
-                FROM unnest(?::int[]) AS l(length)
-                JOIN held_prefix h ON h.pool_id = ? AND h.length > l.length
-                GROUP BY l.length""",
-                row -> {
-                    blocksCut.put(row.getInt("length"), row.getLong("blocks"));
-                }, lengths.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")), poolId);
-
+    private static Map<Integer, LengthCapacity> capacity(PoolView pool, Map<Integer, Long> freeBlocks,
+                                                         Map<Integer, Held> held) {
         Map<Integer, LengthCapacity> capacity = new TreeMap<>();
-        for (int length : lengths) {
-            BigInteger covered = BigInteger.ZERO;
-            for (Map.Entry<Integer, Held> held : heldByLength.entrySet()) {
-                int heldLength = held.getKey();
-                if (heldLength <= length) {
-                    covered = covered.add(BigInteger.valueOf(held.getValue().total()).shiftLeft(length - heldLength));
+        for (int length : pool.delegatedLengths()) {
+            BigInteger free = BigInteger.ZERO;
+            for (Map.Entry<Integer, Long> blocks : freeBlocks.entrySet()) {
+                if (blocks.getKey() <= length) {
+                    free = free.add(BigInteger.valueOf(blocks.getValue()).shiftLeft(length - blocks.getKey()));
                 }
             }
-            BigInteger total = pool.count(length);
-            BigInteger free = total.subtract(covered).subtract(BigInteger.valueOf(blocksCut.getOrDefault(length, 0L)));
-            Held same = heldByLength.getOrDefault(length, new Held(0, 0));
-            capacity.put(length, new LengthCapacity(total, same.live(), same.quarantined(), free));
+            Held same = held.getOrDefault(length, new Held(0, 0));
+            capacity.put(length, new LengthCapacity(pool.prefix().count(length), same.live(), same.quarantined(), free));
         }
         return capacity;
     }
@@ -132,8 +174,8 @@ class PoolQueryHandler {
     /** How many held prefixes of one length are live and how many in quarantine. */
     private record Held(long live, long quarantined) {
 
-        long total() {
-            return live + quarantined;
+        Held plus(Held other) {
+            return new Held(live + other.live, quarantined + other.quarantined);
         }
     }
 }

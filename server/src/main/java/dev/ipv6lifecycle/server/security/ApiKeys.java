@@ -17,8 +17,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code api_key} table. A key is {@value #PREFIX} and 256 random bits (base64url), recognisable in a
- * leaked configuration file or a secret scanner; only its SHA-256 is stored. Every request looks its key
- * up again (no cache), so a revocation takes effect with the next request.
+ * leaked configuration file or a secret scanner; only its SHA-256 is stored.
+ *
+ * <p>A request's key is answered from {@link ApiKeyCache} when the node has it, without a query. Any
+ * change of the table (a revocation on any node, or by hand in SQL) drops the cache of every node within
+ * about a second, through the NOTIFY of migration V14's trigger; this node's own revocations drop its cache
+ * before they return. While a node cannot listen for those notifications, it looks every key up, and no
+ * cached key is served for longer than {@code ipv6.security.api-key-cache.max-age}.
  */
 @Component
 class ApiKeys {
@@ -29,9 +34,11 @@ class ApiKeys {
     private static final String COLUMNS = "id, tenant_id, role, name, key_hash, created_at, created_by, revoked_at";
 
     private final JdbcTemplate jdbc;
+    private final ApiKeyCache cache;
 
-    ApiKeys(JdbcTemplate jdbc) {
+    ApiKeys(JdbcTemplate jdbc, ApiKeyCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     /** A key as listed: everything but the key. */
@@ -66,10 +73,13 @@ class ApiKeys {
     /**
      * The live key matching the presented one. The lookup is by the digest of what the client sent, which
      * no client can steer towards a stored digest, so its timing tells nothing about any stored key; the
-     * digests are compared once more in constant time all the same.
+     * digests are compared once more in constant time all the same. A cached key was found the same way.
      */
     Optional<StoredKey> authenticate(String presented) {
-        byte[] digest = hash(presented);
+        return cache.authenticate(hash(presented), this::lookUp);
+    }
+
+    private Optional<StoredKey> lookUp(byte[] digest) {
         return jdbc.query("SELECT " + COLUMNS + " FROM api_key WHERE key_hash = ? AND revoked_at IS NULL",
                         (row, i) -> MessageDigest.isEqual(digest, row.getBytes("key_hash")) ? map(row) : null, digest)
                 .stream().filter(java.util.Objects::nonNull).findFirst();
@@ -96,10 +106,14 @@ class ApiKeys {
                 .filter(key -> tenantId == null || key.tenantId().equals(tenantId)).findFirst();
     }
 
-    /** Revokes the key; revoking a revoked key changes nothing. */
+    /**
+     * Revokes the key; revoking a revoked key changes nothing. This node forgets its cached keys at once, so
+     * that the key is refused here from the next request on; the other nodes do on the trigger's NOTIFY.
+     */
     void revoke(UUID id, String revokedBy) {
         jdbc.update("UPDATE api_key SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
                 Timestamp.from(Instant.now()), revokedBy, id);
+        cache.changed();
     }
 
     static byte[] hash(String key) {

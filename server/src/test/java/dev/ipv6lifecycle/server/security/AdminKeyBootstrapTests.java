@@ -8,6 +8,7 @@ import dev.ipv6lifecycle.server.persistence.StorageSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,9 @@ class AdminKeyBootstrapTests {
     void freshDatabase() {
         DataSource dataSource = SharedPostgres.dataSource(SharedPostgres.freshDatabase());
         jdbc = new JdbcTemplate(dataSource);
-        keys = new ApiKeys(jdbc);
+        // A cache that is never started never serves: every key is looked up, as these tests read the table.
+        keys = new ApiKeys(jdbc, new ApiKeyCache(new ApiKeyCacheSettings(Duration.ofSeconds(60), 100,
+                Duration.ofMillis(500)), null));
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
