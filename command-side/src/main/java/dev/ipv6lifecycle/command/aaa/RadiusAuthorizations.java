@@ -45,7 +45,8 @@ public class RadiusAuthorizations {
      */
     public void lockForFirstSight(String tenantId, String radiusUserName) {
         jdbc.queryForObject("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(?, 0))", Integer.class,
-                "radius-first-sight\u0000" + tenantId + "\u0000" + radiusUserName);
+                // Tenant ids have no '/', so tenant and user name cannot run into each other.
+                "radius-first-sight/" + tenantId + "/" + radiusUserName);
     }
 
     void insert(UUID delegationId, String tenantId, String radiusUserName, Ipv6Prefix prefix, Instant allocatedAt) {

@@ -85,6 +85,12 @@ public class PoolRegistry {
                 + "FOR KEY SHARE", PoolRegistry::map, tenantId);
     }
 
+    /** Whether any active pool of the tenant allocates on first sight: one index lookup, without locks. */
+    public boolean allocatesOnFirstSight(String tenantId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM pool_registry WHERE tenant_id = ? "
+                + "AND state = 'ACTIVE' AND allocate_on_first_sight)", Boolean.class, tenantId));
+    }
+
     /** The tenant's active pools marked for allocation on first sight, oldest first. */
     public List<AllocatablePool> lockFirstSightPools(String tenantId) {
         return jdbc.query(SELECT + " WHERE tenant_id = ? AND state = 'ACTIVE' AND allocate_on_first_sight "

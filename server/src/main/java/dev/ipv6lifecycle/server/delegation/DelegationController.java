@@ -14,6 +14,7 @@ import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.ListDelegationsQuery;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SetRadiusUserNameCommand;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatus;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatusQuery;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
@@ -89,7 +90,7 @@ class DelegationController {
         UUID id = UUID.randomUUID();
         AllocationResult allocated = commands.send(new AllocatePrefixCommand(id, caller.tenantId(), request.subscriberId(),
                 request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
-                NasRequest.toSession(request.nas())));
+                NasRequest.toSession(request.nas()), request.radiusUserName()));
         DelegationView delegation = Boolean.TRUE.equals(request.activate())
                 ? activation.await(caller.tenantId(), id)
                 : allocated.delegation();
@@ -154,6 +155,14 @@ class DelegationController {
                                       @Valid @RequestBody(required = false) TransitionRequest body) {
         return transition(body, r -> new CompleteRevocationCommand(id, caller.tenantId(),
                 r.reason() == null ? "completed by an operator" : "completed by an operator: " + r.reason()));
+    }
+
+    @PostMapping("/delegations/{id}/radius-user-name")
+    @Operation(summary = "Set the RADIUS user name", description = "From now on, Access-Requests with this "
+            + "User-Name receive the delegation's prefix through the AAA endpoint (radius/README.md). For a "
+            + "delegation allocated before the subscriber's RADIUS identity was known." + AUTHORITATIVE)
+    DelegationView setRadiusUserName(@PathVariable UUID id, @Valid @RequestBody RadiusUserNameRequest body) {
+        return commands.send(new SetRadiusUserNameCommand(id, caller.tenantId(), body.radiusUserName()));
     }
 
     @GetMapping("/delegations/{id}/history")
