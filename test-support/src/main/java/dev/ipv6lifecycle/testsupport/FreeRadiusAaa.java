@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -205,97 +206,18 @@ public final class FreeRadiusAaa implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        FreeRadiusNas.deleteRecursively(directory);
-        try {
-            Runtime.getRuntime().removeShutdownHook(reaper);
-        } catch (IllegalStateException shuttingDown) {
-            // Closed by another shutdown hook: the reaper runs anyway, harmlessly.
-        }
+        FreeRadiusNas.stop(process, directory, reaper);
     }
 
+    /** The configuration template shared with the benchmark, filled in. */
     private static String configuration(Path directory, String secret, int port) {
-        Path shipped = shippedConfiguration();
-        return """
-                prefix = /usr
-                exec_prefix = /usr
-                sysconfdir = /etc
-                localstatedir = /var
-                sbindir = /usr/sbin
-                logdir = %1$s
-                raddbdir = %1$s
-                radacctdir = %1$s
-                confdir = %1$s
-                run_dir = %1$s
-                libdir = /usr/lib/freeradius
-                pidfile = %1$s/radiusd.pid
-                max_request_time = 5
-                cleanup_delay = 2
-                max_requests = 65536
-                hostname_lookups = no
-
-                log {
-                    destination = stdout
-                    colourise = no
-                }
-
-                security {
-                    allow_core_dumps = no
-                    max_attributes = 200
-                    reject_delay = 0
-                    status_server = no
-                }
-
-                thread pool {
-                    start_servers = 8
-                    max_servers = 32
-                    min_spare_servers = 4
-                    max_spare_servers = 16
-                    max_requests_per_server = 0
-                    max_queue_size = 65536
-                }
-
-                client loopback4 {
-                    ipaddr = 127.0.0.1
-                    secret = "%2$s"
-                }
-
-                modules {
-                    always ok {
-                        rcode = ok
-                    }
-                    $INCLUDE %4$s/mods-available/ipv6_lifecycle
-                }
-
-                policy {
-                    $INCLUDE %4$s/policy.d/ipv6_lifecycle
-                }
-
-                server aaa {
-                    listen {
-                        type = auth
-                        ipaddr = 127.0.0.1
-                        port = %3$d
-                    }
-                    authorize {
-                        ipv6_lifecycle_authorize
-                        update control {
-                            &Auth-Type := Accept
-                        }
-                    }
-                    authenticate {
-                    }
-                }
-                """.formatted(directory, secret, port, shipped);
+        try (InputStream template = FreeRadiusAaa.class.getResourceAsStream("freeradius-aaa.conf")) {
+            return new String(template.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@DIR@", directory.toString()).replace("@SECRET@", secret)
+                    .replace("@PORT@", Integer.toString(port)).replace("@SHIPPED@", shippedConfiguration().toString())
+                    .replace("@THREADS_START@", "8").replace("@THREADS_MAX@", "32");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -187,6 +187,13 @@ public final class FreeRadiusNas implements AutoCloseable {
         if (process.isAlive()) {
             // A stopped process does not act on SIGTERM until continued.
             signal("CONT");
+        }
+        stop(process, directory, reaper);
+    }
+
+    /** Ends the daemon, removes its directory and its shutdown hook. */
+    static void stop(Process process, Path directory, Thread reaper) {
+        if (process.isAlive()) {
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
