@@ -26,3 +26,36 @@ ALTER TABLE pool_registry ADD COLUMN allocate_on_first_sight BOOLEAN NOT NULL DE
 -- Keys of FreeRADIUS servers: they may only ask the AAA endpoints.
 ALTER TABLE api_key DROP CONSTRAINT api_key_role;
 ALTER TABLE api_key ADD CONSTRAINT api_key_role CHECK (role IN ('viewer', 'operator', 'admin', 'aaa'));
+
+-- Delegations that are live when this migration runs get their row from the event store, the source of truth
+-- (the read models may be behind): the allocation gives tenant, prefix and user name (the NAS session's
+-- username, else the subscriber id), the latest lifecycle event the state. Events are UTF-8 JSON.
+INSERT INTO radius_authorization (delegation_id, tenant_id, radius_user_name, prefix, state, allocated_at)
+SELECT allocated.aggregate_identifier::uuid,
+       allocated.body ->> 'tenantId',
+       coalesce(allocated.body ->> 'radiusUserName', allocated.body -> 'nas' ->> 'username',
+                allocated.body ->> 'subscriberId'),
+       (allocated.body ->> 'prefix')::cidr,
+       latest.state,
+       (allocated.body ->> 'allocatedAt')::timestamptz
+FROM (SELECT aggregate_identifier, convert_from(payload, 'UTF8')::jsonb AS body
+      FROM domain_event_entry
+      WHERE payload_type = 'dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent') allocated
+JOIN (SELECT DISTINCT ON (aggregate_identifier) aggregate_identifier,
+             CASE payload_type
+                 WHEN 'dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent' THEN 'ALLOCATED'
+                 WHEN 'dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent' THEN 'ACTIVE'
+                 WHEN 'dev.ipv6lifecycle.api.delegation.PrefixResumedEvent' THEN 'ACTIVE'
+                 WHEN 'dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent' THEN 'SUSPENDED'
+             END AS state
+      FROM domain_event_entry
+      WHERE payload_type IN ('dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixActivatedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixResumedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent',
+                             'dev.ipv6lifecycle.api.delegation.PrefixActivationFailedEvent')
+      ORDER BY aggregate_identifier, sequence_number DESC) latest
+  ON latest.aggregate_identifier = allocated.aggregate_identifier
+WHERE latest.state IS NOT NULL;
