@@ -44,7 +44,7 @@ class AaaFreeRadiusIntegrationTests {
     void start() {
         tenant = AaaTenant.create(new Api(port));
         tenant.pool("2001:db8:200::/40", false);
-        radius = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + port, tenant.aaaKey(), true));
+        radius = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + port, tenant.aaaKey()));
     }
 
     @AfterAll
@@ -110,8 +110,7 @@ class AaaFreeRadiusIntegrationTests {
     void aPoolMarkedForItAllocatesOnFirstSightAndKeepsThePrefixForTheNextRequest() {
         AaaTenant fresh = AaaTenant.create(new Api(port));
         fresh.pool("2001:db8:300::/40", true);
-        FreeRadiusAaa ownRadius = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + port, fresh.aaaKey(),
-                true));
+        FreeRadiusAaa ownRadius = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + port, fresh.aaaKey()));
 
         FreeRadiusAaa.Answer first = ownRadius.authorize("new-line@isp");
         FreeRadiusAaa.Answer second = ownRadius.authorize("new-line@isp");
@@ -129,8 +128,7 @@ class AaaFreeRadiusIntegrationTests {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             stopped = socket.getLocalPort(); // nothing listens there once it is closed
         }
-        FreeRadiusAaa orphan = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + stopped, tenant.aaaKey(),
-                true));
+        FreeRadiusAaa orphan = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + stopped, tenant.aaaKey()));
 
         FreeRadiusAaa.Answer answer = orphan.authorize("active-1");
 
@@ -162,7 +160,7 @@ class AaaFreeRadiusIntegrationTests {
             }
         });
         FreeRadiusAaa stuck = closing(FreeRadiusAaa.start(SECRET, "http://127.0.0.1:" + hanging.getLocalPort(),
-                tenant.aaaKey(), true));
+                tenant.aaaKey()));
 
         FreeRadiusAaa.Answer answer = stuck.authorize("active-1");
 

@@ -59,12 +59,10 @@ public final class FreeRadiusAaa implements AutoCloseable {
 
     /**
      * Starts FreeRADIUS with the shipped files, {@code IPV6_LIFECYCLE_URL} and {@code IPV6_LIFECYCLE_API_KEY} set
-     * to {@code serviceUrl} and {@code apiKey}, accepting Access-Requests from 127.0.0.1 with {@code secret}.
-     *
-     * @param debug {@code -X}: single-threaded, with the whole exchange in {@link #log()}; otherwise the thread pool
-     *              runs, as in production
+     * to {@code serviceUrl} and {@code apiKey}, accepting Access-Requests from 127.0.0.1 with {@code secret}. It runs
+     * with {@code -X} (one thread, the whole exchange in {@link #log()}); the benchmark runs the thread pool.
      */
-    public static FreeRadiusAaa start(String secret, String serviceUrl, String apiKey, boolean debug) {
+    public static FreeRadiusAaa start(String secret, String serviceUrl, String apiKey) {
         for (Path needed : List.of(FreeRadiusNas.EXECUTABLE, RLM_REST, RADCLIENT)) {
             if (!Files.exists(needed)) {
                 throw new IllegalStateException(needed + " is missing: the AAA tests need FreeRADIUS 3 with rlm_rest "
@@ -75,7 +73,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return launch(secret, serviceUrl, apiKey, FreeRadiusNas.freeUdpPort(), debug);
+                return launch(secret, serviceUrl, apiKey, FreeRadiusNas.freeUdpPort());
             } catch (IllegalStateException e) {
                 failure = e;
             }
@@ -94,7 +92,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
         throw new IllegalStateException("no radius/freeradius above " + Path.of("").toAbsolutePath());
     }
 
-    private static FreeRadiusAaa launch(String secret, String serviceUrl, String apiKey, int port, boolean debug) {
+    private static FreeRadiusAaa launch(String secret, String serviceUrl, String apiKey, int port) {
         Path directory;
         try {
             directory = Files.createTempDirectory("freeradius-aaa-");
@@ -103,11 +101,8 @@ public final class FreeRadiusAaa implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path logFile = directory.resolve("radiusd.out");
-        List<String> command = new ArrayList<>(List.of(FreeRadiusNas.EXECUTABLE.toString(), "-f", "-d",
-                directory.toString()));
-        // -X is -s (one thread) with full debugging; -l stdout keeps the thread pool and logs what it must.
-        command.addAll(debug ? List.of("-X") : List.of("-l", "stdout"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        ProcessBuilder builder = new ProcessBuilder(FreeRadiusNas.EXECUTABLE.toString(), "-f", "-X", "-d",
+                directory.toString()).redirectErrorStream(true).redirectOutput(logFile.toFile());
         builder.environment().put("IPV6_LIFECYCLE_URL", serviceUrl);
         builder.environment().put("IPV6_LIFECYCLE_API_KEY", apiKey);
         Process process;
@@ -138,10 +133,6 @@ public final class FreeRadiusAaa implements AutoCloseable {
         return port;
     }
 
-    public String secret() {
-        return secret;
-    }
-
     /** Sends one Access-Request with these attributes (name to value, as radclient reads them) and decodes the answer. */
     public Answer authorize(Map<String, String> attributes) {
         StringBuilder packet = new StringBuilder();
@@ -158,7 +149,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
     }
 
     /** Runs radclient against this server with {@code packets} on its standard input; answers its output. */
-    public String radclient(String packets, String... options) {
+    private String radclient(String packets, String... options) {
         List<String> command = new ArrayList<>(List.of(RADCLIENT.toString(), "-D", "/usr/share/freeradius"));
         command.addAll(List.of(options));
         command.addAll(List.of("127.0.0.1:" + port, "auth", secret));
