@@ -13,6 +13,8 @@
 # SEED_RESERVATIONS=1 (seed prefix_reservation too: about 15 minutes more, see bench/seed.sql),
 # REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s),
 # SCALE_RESERVATIONS (live reservations seeded into one tenant before the scale phase; 10,000,000, quick 200,000).
+# AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
+# ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
 set -euo pipefail
 
 ARGS="$*"
@@ -33,18 +35,21 @@ done
 
 if [ $QUICK = 1 ]; then
     PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 BIG_POOL=20000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
-    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-200000}
+    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-200000} AAA_USERS=${AAA_USERS:-200} AAA_S=${AAA_S:-3}
 else
     PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
-    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000}
+    SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000} AAA_USERS=${AAA_USERS:-20000} AAA_S=${AAA_S:-20}
 fi
 
 command -v wrk > /dev/null || { echo "bench/run.sh needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 . "$BENCH_DIR/lib/postgres.sh"
+. "$BENCH_DIR/lib/freeradius.sh"
 WORK=$(mktemp -d /tmp/ipv6-bench.XXXXXX)
 RESULTS=$WORK/results.txt
-SERVICE_PID=""
+SERVICE_PID="" STUB_PID=""
 cleanup() {
+    radius_stop
+    [ -n "$STUB_PID" ] && kill "$STUB_PID" 2>/dev/null && wait "$STUB_PID" 2>/dev/null || true
     [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null || true
     pg_stop
     if [ "${KEEP_WORK:-0}" = 1 ] || [ $PROFILE = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
@@ -114,8 +119,55 @@ api() { curl -sS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/j
 loadgen() { $LOADGEN "$1" base=$BASE key=$KEY "${@:2}" | tee -a "$WORK/loadgen.txt"; }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
+# --- RADIUS authorization (after 3): Access-Requests through a real FreeRADIUS with the shipped configuration
+# FreeRADIUS (thread pool, not -X) calls the service through rlm_rest. A first pass over AAA_USERS new
+# subscribers allocates on first sight; the measured pass asks for the same subscribers for AAA_S seconds. Then
+# the same FreeRADIUS answers from a static rlm_rest stub: the ceiling of the path on this machine.
+aaa_phase() {
+    if [ ! -x /usr/sbin/freeradius ] || [ ! -f /usr/lib/freeradius/rlm_rest.so ]; then
+        log "RADIUS phase skipped: apt-get install freeradius freeradius-rest"
+        result radius "not installed"
+        return
+    fi
+    local radload="java -XX:+UseSerialGC $BENCH_DIR/loadgen/RadiusLoad.java" key out phase
+    api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-aaa", "prefix": "3fff::/32", "delegatedLengths": [56], "defaultLength": 56, "allocateOnFirstSight": true}' > /dev/null
+    key=$(api -X POST "$BASE/api/v1/admin/api-keys" -d '{"role": "aaa", "name": "bench"}' | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
+    result radius_users "$AAA_USERS"
+    radius_start "$WORK/radius-service" "$BASE" "$key"
+    for phase in first_sight service; do
+        log "RADIUS through FreeRADIUS: $phase"
+        if [ $phase = first_sight ]; then
+            out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=16 users=$AAA_USERS once=true)
+        else
+            out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=64 users=$AAA_USERS seconds=$AAA_S)
+        fi
+        echo "radius $phase $out" | tee -a "$WORK/loadgen.txt"
+        for f in per_s p50_ms p99_ms requests with_prefix errors; do result "radius_${phase}_$f" "$(field "$out" $f)"; done
+    done
+    radius_stop
+    local stub_port
+    stub_port=$(free_port)
+    java -XX:+UseSerialGC "$BENCH_DIR/loadgen/RestStub.java" "$stub_port" > "$WORK/stub.log" 2>&1 &
+    STUB_PID=$!
+    for _ in $(seq 100); do grep -q listening "$WORK/stub.log" && break; sleep 0.2; done
+    radius_start "$WORK/radius-stub" "http://127.0.0.1:$stub_port" "$key"
+    log "RADIUS through FreeRADIUS: static stub"
+    out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=64 users=$AAA_USERS seconds=$AAA_S)
+    echo "radius stub $out" | tee -a "$WORK/loadgen.txt"
+    for f in per_s p50_ms p99_ms requests with_prefix errors; do result "radius_stub_$f" "$(field "$out" $f)"; done
+    radius_stop
+    kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null || true; STUB_PID=""
+}
+
 log "starting the service"
 start_service live
+touch "$WORK/loadgen.txt"
+if [ "${ONLY_AAA:-0}" = 1 ]; then
+    aaa_phase
+    stop_service
+    python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'radius\|^##\|^| figure'
+    exit 0
+fi
 POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
     | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
 
@@ -170,6 +222,8 @@ out=$(loadgen bulk pool=$BULK_POOL clients=1 batch=1000 seconds=$ALLOC_S warmup=
 sleep 2
 per_alloc bulk "$before" "$(db_work)" "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE pool_id = '$BULK_POOL'")"
 for f in per_s items item_errors batches_per_s p50_ms p99_ms batch_errors loadgen_cpu_s; do result "bulk_$f" "$(field "$out" $f)"; done
+
+aaa_phase
 stop_service
 
 # --- the large data set, written into the event store while the service is stopped -----------------------

@@ -90,6 +90,31 @@ rows.append(("lifecycle transitions (activate, suspend, resume, revoke), 64 clie
              f"{r.get('lifecycle_per_s')}/s, p50 {r.get('lifecycle_p50_ms')} ms, p99 {r.get('lifecycle_p99_ms')} ms, "
              f"{r.get('lifecycle_errors')} errors ({r.get('lifecycle_delegations')} delegations)",
              ">= 3,000/s", verdict(cmp("lifecycle_per_s", ">=", 3000))))
+if r.get("radius") == "not installed":
+    rows.append(("RADIUS authorization through FreeRADIUS", "not measured: freeradius, freeradius-rest missing",
+                 ">= 3,000/s, p99 < 20 ms", verdict(None)))
+else:
+    def radius(phase):
+        return (f"{r.get(f'radius_{phase}_per_s')}/s, p50 {r.get(f'radius_{phase}_p50_ms')} ms, "
+                f"p99 {r.get(f'radius_{phase}_p99_ms')} ms, {r.get(f'radius_{phase}_errors')} errors, "
+                f"{r.get(f'radius_{phase}_with_prefix')} of {r.get(f'radius_{phase}_requests')} with a prefix")
+    service_ok = None
+    if num("radius_service_per_s") is not None and num("radius_service_p99_ms") is not None:
+        # An answer without the prefix is the policy's fallback after rlm_rest's timeout: not a success.
+        service_ok = num("radius_service_per_s") >= 3000 and num("radius_service_p99_ms") < 20 \
+            and (num("radius_service_errors") or 0) == 0 \
+            and num("radius_service_with_prefix") == num("radius_service_requests")
+    stub = num("radius_stub_per_s")
+    share = num("radius_service_per_s") / stub if stub and num("radius_service_per_s") is not None else None
+    rows.append((f"allocation on first sight through FreeRADIUS, {r.get('radius_users')} new subscribers, "
+                 f"16 clients", radius("first_sight"), "(reference)", ""))
+    rows.append((f"RADIUS authorization through FreeRADIUS (shipped configuration), "
+                 f"{r.get('radius_users')} subscribers, 64 clients",
+                 radius("service") + (f"; **{share:.2f} x the stub**" if share is not None else ""),
+                 ">= 3,000/s, p99 < 20 ms, >= 0.5 x the stub",
+                 verdict(None if service_ok is None or share is None else service_ok and share >= 0.5)))
+    rows.append(("the same FreeRADIUS on a static rlm_rest stub (the ceiling of the path), 64 clients",
+                 radius("stub"), "(reference)", ""))
 lag_ok = None
 if num("lag_p99_ms") is not None:
     lag_ok = num("lag_p99_ms") < 100 and (num("lag_errors") or 0) == 0

@@ -10,8 +10,9 @@ public final class InTransactionGroups {
 
     public static final String POOL_REGISTRY = "pool-registry";
     public static final String PREFIX_RESERVATIONS = "prefix-reservations";
+    public static final String RADIUS_AUTHORIZATIONS = "radius-authorizations";
 
-    static final List<String> ALL = List.of(POOL_REGISTRY, PREFIX_RESERVATIONS);
+    static final List<String> ALL = List.of(POOL_REGISTRY, PREFIX_RESERVATIONS, RADIUS_AUTHORIZATIONS);
 
     private InTransactionGroups() {
     }

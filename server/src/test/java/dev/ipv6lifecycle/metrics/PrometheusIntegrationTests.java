@@ -57,7 +57,9 @@ class PrometheusIntegrationTests {
                 "# TYPE ipv6_lifecycle_operation_duration_seconds histogram",
                 "# TYPE ipv6_lifecycle_transitions_total counter",
                 "# TYPE ipv6_lifecycle_sweep_last_success_timestamp_seconds gauge",
-                "# TYPE ipv6_network_notifications_total counter");
+                "# TYPE ipv6_network_notifications_total counter",
+                "# TYPE ipv6_aaa_authorizations_total counter",
+                "# TYPE ipv6_aaa_authorization_duration_seconds histogram");
         assertThat(scrape).contains(
                 "ipv6_lifecycle_operations_total{operation=\"allocate\",outcome=\"success\",tenant=\"default\"}",
                 "ipv6_lifecycle_operations_total{operation=\"suspend\",outcome=\"rejected\",tenant=\"default\"}",
@@ -67,7 +69,10 @@ class PrometheusIntegrationTests {
                 "ipv6_lifecycle_transitions_total{from=\"ALLOCATED\",to=\"REVOKING\"}",
                 "ipv6_lifecycle_transitions_total{from=\"REVOKING\",to=\"REVOKED\"}",
                 "ipv6_lifecycle_transitions_total{from=\"ALLOCATED\",to=\"FAILED\"}",
-                "ipv6_prefix_leak_total{tenant=\"default\"} 0.0");
+                "ipv6_prefix_leak_total{tenant=\"default\"} 0.0",
+                "ipv6_aaa_authorizations_total{outcome=\"suspended\"}",
+                "ipv6_aaa_authorizations_total{outcome=\"none\"}",
+                "ipv6_aaa_authorization_duration_seconds_bucket{le=");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape()).contains(
                 "# TYPE ipv6_lifecycle_prefixes gauge",
                 "# TYPE ipv6_pool_utilization_percent gauge",

@@ -13,8 +13,8 @@ import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 /**
- * Drives delegations into every lifecycle state over HTTP, plus every pool operation and a rejected
- * command. The revocation saga completes a revocation without NAS session details at once; one with a
+ * Drives delegations into every lifecycle state over HTTP, plus every pool operation, a rejected
+ * command and RADIUS authorizations. The revocation saga completes a revocation without NAS session details at once; one with a
  * session on the integration tests' silent NAS stays REVOKING. FAILED is what the activation saga's
  * compensation sends, through the command gateway.
  */
@@ -45,6 +45,15 @@ final class Workload {
         String revokedFromAllocated = allocate(http, pool, subscriber + "-revoked-early", false, 56);
         ok(http.post("/api/v1/delegations/" + revokedFromAllocated + "/revoke", "{\"nas\": "
                 + SilentNasInitializer.sessionJson(subscriber + "-revoked-early") + "}"));
+
+        // FreeRADIUS asking: a prefix, a suspended one, and a subscriber without a delegation.
+        Api.Answer aaaKey = http.post("/api/v1/admin/api-keys", "{\"role\": \"aaa\", \"name\": \"metrics\"}");
+        assertThat(aaaKey.status()).as(aaaKey.body()).isEqualTo(201);
+        Api radius = http.as(aaaKey.json().get("key").asString());
+        for (String[] asked : new String[][] {{"-active", "200"}, {"-suspended", "200"}, {"-unknown", "204"}}) {
+            assertThat(radius.post("/api/v1/aaa/authorize", "{\"User-Name\": {\"type\": \"string\", \"value\": [\""
+                    + subscriber + asked[0] + "\"]}}").status()).isEqualTo(Integer.parseInt(asked[1]));
+        }
 
         // A refused transition: a revoking delegation cannot be suspended (409, outcome "rejected").
         assertThat(http.post("/api/v1/delegations/" + revoking + "/suspend", null).status()).isEqualTo(409);

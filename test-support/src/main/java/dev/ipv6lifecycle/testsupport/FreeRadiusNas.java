@@ -187,6 +187,13 @@ public final class FreeRadiusNas implements AutoCloseable {
         if (process.isAlive()) {
             // A stopped process does not act on SIGTERM until continued.
             signal("CONT");
+        }
+        stop(process, directory, reaper);
+    }
+
+    /** Ends the daemon, removes its directory and its shutdown hook. */
+    static void stop(Process process, Path directory, Thread reaper) {
+        if (process.isAlive()) {
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -325,7 +332,7 @@ public final class FreeRadiusNas implements AutoCloseable {
     }
 
     // Free on both loopbacks, since FreeRADIUS binds the port on 127.0.0.1 and on ::1.
-    private static int freeUdpPort() {
+    static int freeUdpPort() {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (DatagramSocket v4 = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
                 int candidate = v4.getLocalPort();
@@ -341,13 +348,13 @@ public final class FreeRadiusNas implements AutoCloseable {
         throw new IllegalStateException("no UDP port free on both 127.0.0.1 and ::1");
     }
 
-    private static String unquote(String value) {
+    static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
                 ? value.substring(1, value.length() - 1)
                 : value;
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -366,7 +373,7 @@ public final class FreeRadiusNas implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
@@ -375,7 +382,7 @@ public final class FreeRadiusNas implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path directory) {
+    static void deleteRecursively(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -16,8 +16,16 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param prefix       exactly this prefix (a static assignment or an import); {@code null} lets the allocator choose
  * @param activate     whether activation should follow at once
  * @param nas          the subscriber's NAS session, when known; {@code null} otherwise
+ * @param radiusUserName the User-Name the subscriber's Access-Requests carry; {@code null} takes the NAS
+ *                     session's user name, or else the subscriber id
  */
 public record AllocatePrefixCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String subscriberId,
                                     UUID poolId, Integer prefixLength, Ipv6Prefix prefix, boolean activate,
-                                    NasSession nas) {
+                                    NasSession nas, String radiusUserName) {
+
+    /** An allocation that names no RADIUS user name of its own. */
+    public AllocatePrefixCommand(UUID delegationId, String tenantId, String subscriberId, UUID poolId,
+                                 Integer prefixLength, Ipv6Prefix prefix, boolean activate, NasSession nas) {
+        this(delegationId, tenantId, subscriberId, poolId, prefixLength, prefix, activate, nas, null);
+    }
 }

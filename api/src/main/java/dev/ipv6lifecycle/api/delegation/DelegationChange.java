@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param reason          the reason the transition gives (the latest reason is the delegation's reason)
  * @param quarantineUntil set when the delegation ends; {@code null} otherwise
  * @param nas             the NAS session the event names; {@code null} keeps the one known
+ * @param radiusUserName  the RADIUS user name the event sets; {@code null} keeps the one known (the allocation's
+ *                        is read from the event itself, by {@link DelegationState#when})
  */
 public record DelegationChange(LifecycleState previousState, LifecycleState state, Stamp stamp, Instant at,
-                               String reason, Instant quarantineUntil, NasSession nas) {
+                               String reason, Instant quarantineUntil, NasSession nas, String radiusUserName) {
 
     /** The time, beside {@code stateChangedAt}, that an event records. */
     public enum Stamp { NONE, ACTIVATED, SUSPENDED, REVOKED, FAILED, QUARANTINE_ENDED }
@@ -49,7 +51,11 @@ public record DelegationChange(LifecycleState previousState, LifecycleState stat
         } else if (event instanceof PrefixQuarantineEndedEvent e) {
             // Not a transition: the delegation stays REVOKED or FAILED and keeps its reason and quarantineUntil.
             return Optional.of(new DelegationChange(null, null, Stamp.QUARANTINE_ENDED, e.occurredAt(), null, null,
-                    null));
+                    null, null));
+        } else if (event instanceof RadiusUserNameSetEvent e) {
+            // Not a transition either: only the name under which Access-Requests find the delegation changes.
+            return Optional.of(new DelegationChange(null, null, Stamp.NONE, e.occurredAt(), null, null, null,
+                    e.radiusUserName()));
         }
         return Optional.empty();
     }
@@ -62,6 +68,6 @@ public record DelegationChange(LifecycleState previousState, LifecycleState stat
     private static Optional<DelegationChange> transition(LifecycleState from, LifecycleState to, Stamp stamp,
                                                          Instant at, String reason, Instant quarantineUntil,
                                                          NasSession nas) {
-        return Optional.of(new DelegationChange(from, to, stamp, at, reason, quarantineUntil, nas));
+        return Optional.of(new DelegationChange(from, to, stamp, at, reason, quarantineUntil, nas, null));
     }
 }

@@ -18,12 +18,13 @@ import java.util.UUID;
  * @param reason            the reason given with the latest transition, if any
  * @param quarantineUntil   when the prefix of an ended delegation returns to free space; {@code null} while live
  * @param quarantineEndedAt when that happened; {@code null} until then
+ * @param radiusUserName    the User-Name under which Access-Requests find the delegation
  */
 public record DelegationState(UUID delegationId, String tenantId, String subscriberId, UUID poolId, Ipv6Prefix prefix,
                               Duration quarantine, NasSession nas, UUID reclaimedFrom, LifecycleState state,
                               Instant allocatedAt, Instant stateChangedAt, Instant activatedAt, Instant suspendedAt,
                               Instant revokedAt, Instant failedAt, String reason, Instant quarantineUntil,
-                              Instant quarantineEndedAt) {
+                              Instant quarantineEndedAt, String radiusUserName) {
 
     /**
      * The delegation after {@code event}. {@code current} is {@code null} before the allocation; an event that
@@ -34,7 +35,8 @@ public record DelegationState(UUID delegationId, String tenantId, String subscri
             return new DelegationState(allocated.delegationId(), allocated.tenantId(), allocated.subscriberId(),
                     allocated.poolId(), allocated.prefix(), allocated.quarantine(), allocated.nas(),
                     allocated.reclaimedFrom(), LifecycleState.ALLOCATED, allocated.allocatedAt(),
-                    allocated.allocatedAt(), null, null, null, null, null, null, null);
+                    allocated.allocatedAt(), null, null, null, null, null, null, null,
+                    allocated.effectiveRadiusUserName());
         }
         return DelegationChange.of(event).map(current::with).orElse(current);
     }
@@ -43,7 +45,9 @@ public record DelegationState(UUID delegationId, String tenantId, String subscri
         if (!change.isTransition()) {
             return new DelegationState(delegationId, tenantId, subscriberId, poolId, prefix, quarantine, nas,
                     reclaimedFrom, state, allocatedAt, stateChangedAt, activatedAt, suspendedAt, revokedAt, failedAt,
-                    reason, quarantineUntil, change.at());
+                    reason, quarantineUntil,
+                    change.stamp() == DelegationChange.Stamp.QUARANTINE_ENDED ? change.at() : quarantineEndedAt,
+                    change.radiusUserName() != null ? change.radiusUserName() : radiusUserName);
         }
         DelegationChange.Stamp stamp = change.stamp();
         return new DelegationState(delegationId, tenantId, subscriberId, poolId, prefix, quarantine,
@@ -53,7 +57,7 @@ public record DelegationState(UUID delegationId, String tenantId, String subscri
                 stamp == DelegationChange.Stamp.REVOKED ? change.at() : revokedAt,
                 stamp == DelegationChange.Stamp.FAILED ? change.at() : failedAt,
                 change.reason(), change.quarantineUntil() != null ? change.quarantineUntil() : quarantineUntil,
-                quarantineEndedAt);
+                quarantineEndedAt, radiusUserName);
     }
 
     /** The delegation as the API shows it. */

@@ -17,8 +17,16 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param defaultLength    the length given when a request names none; one of {@code delegatedLengths}
  * @param quarantine       how long a released prefix stays reserved for its previous subscriber; {@code null} means P1D
  * @param staleAfter       how long a delegation may stay ALLOCATED before the sweep reports it; {@code null} means PT24H
+ * @param allocateOnFirstSight whether an Access-Request for a subscriber without a live delegation allocates
+ *                         from this pool; {@code null} means no
  */
 public record CreatePoolCommand(@TargetAggregateIdentifier UUID poolId, String tenantId, String name, Ipv6Prefix prefix,
                                 Set<Integer> delegatedLengths, int defaultLength, Duration quarantine,
-                                Duration staleAfter) {
+                                Duration staleAfter, Boolean allocateOnFirstSight) {
+
+    /** A pool that does not allocate on first sight. */
+    public CreatePoolCommand(UUID poolId, String tenantId, String name, Ipv6Prefix prefix, Set<Integer> delegatedLengths,
+                             int defaultLength, Duration quarantine, Duration staleAfter) {
+        this(poolId, tenantId, name, prefix, delegatedLengths, defaultLength, quarantine, staleAfter, null);
+    }
 }

@@ -12,9 +12,21 @@ import org.axonframework.serialization.Revision;
  *
  * @param delegatedLengths served lengths in ascending order
  * @param createdAt        when the pool was created
+ * @param allocateOnFirstSight whether Access-Requests of subscribers without a live delegation allocate from the
+ *                         pool; {@code null} (every event stored before it existed) means no
  */
 @Revision("1")
 public record PoolCreatedEvent(UUID poolId, String tenantId, String name, Ipv6Prefix prefix,
                                List<Integer> delegatedLengths, int defaultLength, Duration quarantine,
-                               Duration staleAfter, Instant createdAt) {
+                               Duration staleAfter, Instant createdAt, Boolean allocateOnFirstSight) {
+
+    /** A pool that does not allocate on first sight. */
+    public PoolCreatedEvent(UUID poolId, String tenantId, String name, Ipv6Prefix prefix, List<Integer> delegatedLengths,
+                            int defaultLength, Duration quarantine, Duration staleAfter, Instant createdAt) {
+        this(poolId, tenantId, name, prefix, delegatedLengths, defaultLength, quarantine, staleAfter, createdAt, null);
+    }
+
+    public boolean allocatesOnFirstSight() {
+        return Boolean.TRUE.equals(allocateOnFirstSight);
+    }
 }

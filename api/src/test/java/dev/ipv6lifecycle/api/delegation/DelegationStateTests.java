@@ -43,7 +43,7 @@ class DelegationStateTests {
 
         assertThat(state).isEqualTo(new DelegationState(ID, "isp-a", "sub-1", POOL, PREFIX, Duration.ofDays(1), SECOND,
                 null, LifecycleState.REVOKED, ALLOCATED, REVOKED, ACTIVATED, SUSPENDED, REVOKED, null, null,
-                QUARANTINE_UNTIL, null));
+                QUARANTINE_UNTIL, null, "alice@isp"));
         assertThat(state.view()).isEqualTo(new DelegationView(ID, "sub-1", POOL, PREFIX, 56, LifecycleState.REVOKED,
                 ALLOCATED, ACTIVATED, SUSPENDED, REVOKED, null, null, QUARANTINE_UNTIL));
         assertThat(state.quarantineOver()).isFalse();
@@ -59,7 +59,7 @@ class DelegationStateTests {
 
         assertThat(state).isEqualTo(new DelegationState(ID, "isp-a", "sub-1", POOL, PREFIX, Duration.ofDays(1), null,
                 POOL, LifecycleState.FAILED, ALLOCATED, ACTIVATED, null, null, null, ACTIVATED, "CoA-NAK",
-                QUARANTINE_UNTIL, QUARANTINE_ENDED));
+                QUARANTINE_UNTIL, QUARANTINE_ENDED, "sub-1"));
         assertThat(state.quarantineOver()).isTrue();
     }
 
@@ -84,6 +84,36 @@ class DelegationStateTests {
                 NetworkResult.UNREACHABLE, 3, null, REVOKING))).isEmpty();
         assertThat(DelegationChange.of(new PrefixRevocationRetriedEvent(ID, "isp-a", "sub-1", PREFIX, null, null,
                 REVOKING))).isEmpty();
+    }
+
+    @Test
+    void theRadiusUserNameIsTheOneGivenThenTheNasSessionsThenTheSubscriberId() {
+        var given = new PrefixAllocatedEvent(ID, "isp-a", "sub-1", POOL, PREFIX, Placement.BEST_FIT, null,
+                Duration.ofDays(1), false, FIRST, ALLOCATED, "line-0042");
+        var fromTheSession = new PrefixAllocatedEvent(ID, "isp-a", "sub-1", POOL, PREFIX, Placement.BEST_FIT, null,
+                Duration.ofDays(1), false, FIRST, ALLOCATED);
+        var none = new PrefixAllocatedEvent(ID, "isp-a", "sub-1", POOL, PREFIX, Placement.BEST_FIT, null,
+                Duration.ofDays(1), false, null, ALLOCATED);
+
+        assertThat(fold(given).radiusUserName()).isEqualTo("line-0042");
+        assertThat(fold(fromTheSession).radiusUserName()).isEqualTo("alice@isp");
+        assertThat(fold(none).radiusUserName()).isEqualTo("sub-1");
+    }
+
+    @Test
+    void settingTheRadiusUserNameLaterChangesOnlyThatName() {
+        DelegationState before = fold(
+                new PrefixAllocatedEvent(ID, "isp-a", "sub-1", POOL, PREFIX, Placement.BEST_FIT, null,
+                        Duration.ofDays(1), false, null, ALLOCATED),
+                new PrefixActivatedEvent(ID, "isp-a", null, "up", ACTIVATED));
+        DelegationState after = DelegationState.when(before,
+                new RadiusUserNameSetEvent(ID, "isp-a", "bob@isp", SUSPENDED));
+
+        assertThat(after).isEqualTo(new DelegationState(ID, "isp-a", "sub-1", POOL, PREFIX, Duration.ofDays(1), null,
+                null, LifecycleState.ACTIVE, ALLOCATED, ACTIVATED, ACTIVATED, null, null, null, "up", null, null,
+                "bob@isp"));
+        assertThat(DelegationChange.of(new RadiusUserNameSetEvent(ID, "isp-a", "bob@isp", SUSPENDED))).get()
+                .satisfies(change -> assertThat(change.isTransition()).isFalse());
     }
 
     private static DelegationState fold(DelegationEvent... events) {

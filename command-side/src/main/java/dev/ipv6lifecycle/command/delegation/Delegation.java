@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.command.delegation;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocateOnFirstSightCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
@@ -25,10 +26,12 @@ import dev.ipv6lifecycle.api.delegation.PrefixRevocationRetriedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
+import dev.ipv6lifecycle.api.delegation.RadiusUserNameSetEvent;
 import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SetRadiusUserNameCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -68,9 +71,30 @@ class Delegation {
         PrefixAllocator.Choice choice = allocator.choose(command);
         apply(new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.subscriberId(),
                 choice.poolId(), choice.prefix(), choice.placement(), choice.reclaimedFrom(), choice.quarantine(),
-                command.activate(), command.nas(), now()));
+                command.activate(), command.nas(), now(), command.radiusUserName()));
         return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement(),
                 current.view());
+    }
+
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
+    AllocationResult handle(AllocateOnFirstSightCommand command, PrefixAllocator allocator) {
+        PrefixAllocator.Choice choice = allocator.chooseOnFirstSight(command.tenantId(), command.radiusUserName());
+        apply(new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.radiusUserName(),
+                choice.poolId(), choice.prefix(), choice.placement(), choice.reclaimedFrom(), choice.quarantine(),
+                false, null, now(), command.radiusUserName()));
+        return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement(),
+                current.view());
+    }
+
+    @CommandHandler
+    DelegationView handle(SetRadiusUserNameCommand command) {
+        checkTenant(command.tenantId());
+        PrefixAllocator.validateRadiusUserName(command.radiusUserName());
+        if (!command.radiusUserName().equals(current.radiusUserName())) {
+            apply(new RadiusUserNameSetEvent(delegationId, current.tenantId(), command.radiusUserName(), now()));
+        }
+        return current.view();
     }
 
     @CommandHandler

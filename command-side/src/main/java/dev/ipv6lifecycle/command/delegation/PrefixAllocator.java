@@ -5,10 +5,13 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.DelegatedLengths;
 import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations;
 import dev.ipv6lifecycle.command.pool.AllocatablePool;
 import dev.ipv6lifecycle.command.pool.PoolRegistry;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,11 +34,14 @@ class PrefixAllocator {
     private final JdbcTemplate jdbc;
     private final ReservationLedger ledger;
     private final PoolRegistry pools;
+    private final RadiusAuthorizations authorizations;
 
-    PrefixAllocator(JdbcTemplate jdbc, ReservationLedger ledger, PoolRegistry pools) {
+    PrefixAllocator(JdbcTemplate jdbc, ReservationLedger ledger, PoolRegistry pools,
+                    RadiusAuthorizations authorizations) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.pools = pools;
+        this.authorizations = authorizations;
     }
 
     /** The chosen prefix, and the pool facts the delegation keeps. */
@@ -47,9 +53,44 @@ class PrefixAllocator {
         return command.prefix() != null ? chooseExplicit(command) : chooseAutomatic(command);
     }
 
+    /**
+     * For an Access-Request's User-Name without a live delegation: the pool's usual choice (quarantined prefix,
+     * previous prefix, best fit) in the tenant's oldest active pool marked for it that has room. The user name is
+     * the subscriber id. Concurrent calls for one user name take turns, and all but the first find its delegation.
+     */
+    Choice chooseOnFirstSight(String tenantId, String radiusUserName) {
+        validateRadiusUserName(radiusUserName);
+        authorizations.lockForFirstSight(tenantId, radiusUserName);
+        if (!authorizations.find(tenantId, radiusUserName).isEmpty()) {
+            throw DomainRejection.conflict("the user name already has a live delegation");
+        }
+        List<AllocatablePool> marked = pools.lockFirstSightPools(tenantId);
+        if (marked.isEmpty()) {
+            throw DomainRejection.notFound("no active pool of the tenant allocates on first sight");
+        }
+        for (AllocatablePool pool : marked) {
+            Optional<Choice> choice = chooseIn(pool, radiusUserName, pool.defaultLength());
+            if (choice.isPresent()) {
+                return choice.get();
+            }
+        }
+        throw DomainRejection.conflict("no pool that allocates on first sight has a free prefix of its default length");
+    }
+
+    static void validateRadiusUserName(String radiusUserName) {
+        // RFC 2865 §5.1: User-Name is one to 253 octets.
+        if (radiusUserName == null || radiusUserName.isEmpty()
+                || radiusUserName.getBytes(StandardCharsets.UTF_8).length > 253) {
+            throw DomainRejection.invalid("radiusUserName must be 1..253 octets");
+        }
+    }
+
     private static void validate(AllocatePrefixCommand command) {
         if (command.subscriberId() == null || command.subscriberId().isBlank()) {
             throw DomainRejection.invalid("subscriberId is required");
+        }
+        if (command.radiusUserName() != null) {
+            validateRadiusUserName(command.radiusUserName());
         }
         Integer length = command.prefixLength();
         if (length != null && (length < DelegatedLengths.SHORTEST || length > DelegatedLengths.LONGEST)) {

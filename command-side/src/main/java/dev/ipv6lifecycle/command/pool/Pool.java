@@ -59,7 +59,8 @@ class Pool {
             throw new PoolOverlapException(command.prefix(), existing);
         });
         apply(new PoolCreatedEvent(command.poolId(), command.tenantId(), command.name().strip(), command.prefix(),
-                lengths, command.defaultLength(), quarantine, staleAfter, now()));
+                lengths, command.defaultLength(), quarantine, staleAfter, now(),
+                Boolean.TRUE.equals(command.allocateOnFirstSight()) ? Boolean.TRUE : null));
     }
 
     private static List<Integer> validLengths(CreatePoolCommand command) {

@@ -54,11 +54,12 @@ public class PoolRegistry {
         try {
             jdbc.update("""
                     INSERT INTO pool_registry (pool_id, tenant_id, prefix, delegated_lengths, default_length,
-                                               quarantine, state, created_at)
-                    VALUES (?, ?, ?::cidr, ?::smallint[], ?, ?::interval, 'ACTIVE', ?)""",
+                                               quarantine, state, created_at, allocate_on_first_sight)
+                    VALUES (?, ?, ?::cidr, ?::smallint[], ?, ?::interval, 'ACTIVE', ?, ?)""",
                     event.poolId(), event.tenantId(), event.prefix().canonical(),
                     event.delegatedLengths().toString().replace('[', '{').replace(']', '}'),
-                    event.defaultLength(), event.quarantine().toString(), Timestamp.from(event.createdAt()));
+                    event.defaultLength(), event.quarantine().toString(), Timestamp.from(event.createdAt()),
+                    event.allocatesOnFirstSight());
         } catch (DataIntegrityViolationException overlap) {
             // A concurrent creation won the race that the command handler's check could not see.
             throw new PoolOverlapException(event.prefix(), "created concurrently");
@@ -82,6 +83,18 @@ public class PoolRegistry {
     public List<AllocatablePool> lockTenantPools(String tenantId) {
         return jdbc.query(SELECT + " WHERE tenant_id = ? AND state <> 'RETIRED' ORDER BY created_at, pool_id "
                 + "FOR KEY SHARE", PoolRegistry::map, tenantId);
+    }
+
+    /** Whether any active pool of the tenant allocates on first sight: one index lookup, without locks. */
+    public boolean allocatesOnFirstSight(String tenantId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM pool_registry WHERE tenant_id = ? "
+                + "AND state = 'ACTIVE' AND allocate_on_first_sight)", Boolean.class, tenantId));
+    }
+
+    /** The tenant's active pools marked for allocation on first sight, oldest first. */
+    public List<AllocatablePool> lockFirstSightPools(String tenantId) {
+        return jdbc.query(SELECT + " WHERE tenant_id = ? AND state = 'ACTIVE' AND allocate_on_first_sight "
+                + "ORDER BY created_at, pool_id FOR KEY SHARE", PoolRegistry::map, tenantId);
     }
 
     /** The tenant's pool that holds {@code prefix}, for an explicit allocation. */

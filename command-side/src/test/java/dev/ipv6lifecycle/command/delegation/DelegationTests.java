@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.hasProperty;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 
+import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
@@ -48,8 +49,10 @@ import dev.ipv6lifecycle.api.delegation.PrefixResumedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
+import dev.ipv6lifecycle.api.delegation.RadiusUserNameSetEvent;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SetRadiusUserNameCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import java.time.Duration;
 import java.time.Instant;
@@ -186,6 +189,27 @@ class DelegationTests {
                         predicate(event -> event instanceof PrefixQuarantineEndedEvent ended
                                 && ended.delegationId().equals(ID) && ended.prefix().equals(PREFIX)),
                         andNoMore())));
+    }
+
+    @Test
+    void setsANewRadiusUserNameOnceAndAnswersTheDelegation() {
+        fixture.given(history(ACTIVE))
+                .when(new SetRadiusUserNameCommand(ID, TENANT, "line-0042@isp"))
+                .expectEvents(new RadiusUserNameSetEvent(ID, TENANT, "line-0042@isp", now()));
+        fixture.given(history(ACTIVE))
+                .andGivenCommands(new SetRadiusUserNameCommand(ID, TENANT, "line-0042@isp"))
+                .when(new SetRadiusUserNameCommand(ID, TENANT, "line-0042@isp"))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void refusesARadiusUserNameBeyond253OctetsAndAnotherTenantsDelegation() {
+        fixture.given(history(ACTIVE))
+                .when(new SetRadiusUserNameCommand(ID, TENANT, "é".repeat(127))) // 254 octets in UTF-8
+                .expectNoEvents().expectException(DomainRejection.class);
+        fixture.given(history(ACTIVE))
+                .when(new SetRadiusUserNameCommand(ID, "isp-b", "x"))
+                .expectNoEvents().expectException(DelegationNotFoundException.class);
     }
 
     @Test

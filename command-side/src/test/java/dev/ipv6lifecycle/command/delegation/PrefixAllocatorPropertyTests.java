@@ -6,6 +6,7 @@ import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.Placement;
+import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations;
 import dev.ipv6lifecycle.command.metrics.PoolSpace;
 import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.command.pool.PoolRegistry;
@@ -59,7 +60,7 @@ class PrefixAllocatorPropertyTests {
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         ledger = new ReservationLedger(jdbc, new SimpleMeterRegistry());
-        allocator = new PrefixAllocator(jdbc, ledger, new PoolRegistry(jdbc));
+        allocator = new PrefixAllocator(jdbc, ledger, new PoolRegistry(jdbc), new RadiusAuthorizations(jdbc));
         poolSpace = new PoolSpaceQueries(jdbc);
     }
 

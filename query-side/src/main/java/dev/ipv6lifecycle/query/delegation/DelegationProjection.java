@@ -90,6 +90,9 @@ class DelegationProjection {
             writes.update(QUARANTINE_ENDED, at, sequence, delegationId, sequence);
             return;
         }
+        if (!change.isTransition()) {
+            return; // a new RADIUS user name: the read model does not show it
+        }
         writes.update(TRANSITION, change.state().name(), at, change.reason(), sequence,
                 stamp == Stamp.ACTIVATED ? at : null, stamp == Stamp.SUSPENDED ? at : null,
                 stamp == Stamp.REVOKED ? at : null, stamp == Stamp.FAILED ? at : null,

@@ -23,5 +23,8 @@ record AllocateRequest(
                 description = "Exactly this prefix (a static assignment or an import); omitted: the allocator chooses")
         Ipv6Prefix prefix,
         @Schema(description = "Activate at once (default false)") Boolean activate,
-        @Valid NasRequest nas) {
+        @Valid NasRequest nas,
+        @Schema(example = "line-0042@isp.example", description = "The User-Name of the subscriber's RADIUS "
+                + "Access-Requests, which then receive this delegation's prefix; omitted: nas.username, or else "
+                + "subscriberId") @Size(min = 1, max = 253) String radiusUserName) {
 }

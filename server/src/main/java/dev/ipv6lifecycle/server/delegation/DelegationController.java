@@ -14,6 +14,7 @@ import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.ListDelegationsQuery;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.SetRadiusUserNameCommand;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatus;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatusQuery;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
@@ -124,7 +125,7 @@ class DelegationController {
     private AllocatePrefixCommand allocation(AllocateRequest request) {
         return new AllocatePrefixCommand(UUID.randomUUID(), caller.tenantId(), request.subscriberId(),
                 request.poolId(), request.prefixLength(), request.prefix(), Boolean.TRUE.equals(request.activate()),
-                NasRequest.toSession(request.nas()));
+                NasRequest.toSession(request.nas()), request.radiusUserName());
     }
 
     @GetMapping("/delegations")
@@ -185,6 +186,14 @@ class DelegationController {
                                       @Valid @RequestBody(required = false) TransitionRequest body) {
         return transition(body, r -> new CompleteRevocationCommand(id, caller.tenantId(),
                 r.reason() == null ? "completed by an operator" : "completed by an operator: " + r.reason()));
+    }
+
+    @PostMapping("/delegations/{id}/radius-user-name")
+    @Operation(summary = "Set the RADIUS user name", description = "From now on, Access-Requests with this "
+            + "User-Name receive the delegation's prefix through the AAA endpoint (radius/README.md). For a "
+            + "delegation allocated before the subscriber's RADIUS identity was known." + AUTHORITATIVE)
+    DelegationView setRadiusUserName(@PathVariable UUID id, @Valid @RequestBody RadiusUserNameRequest body) {
+        return commands.send(new SetRadiusUserNameCommand(id, caller.tenantId(), body.radiusUserName()));
     }
 
     @GetMapping("/delegations/{id}/history")

@@ -26,7 +26,9 @@ record CreatePoolRequest(
         @DurationMax(days = MAX_DAYS) @JsonDeserialize(using = IsoDurationDeserializer.class) Duration quarantine,
         @Schema(type = "string", example = "PT24H", description = "ISO-8601, at most ten years; default PT24H")
         @DurationMax(days = MAX_DAYS) @JsonDeserialize(using = IsoDurationDeserializer.class)
-        Duration staleAfter) {
+        Duration staleAfter,
+        @Schema(description = "Whether a RADIUS Access-Request for a subscriber without a live delegation allocates "
+                + "from this pool (default false); see radius/README.md") Boolean allocateOnFirstSight) {
 
     /** Far beyond any real quarantine, and far from the end of time that a deadline's arithmetic would reach. */
     static final long MAX_DAYS = 3650;

@@ -74,7 +74,8 @@ class PoolController {
     ResponseEntity<PoolView> create(@Valid @RequestBody CreatePoolRequest request) {
         UUID id = UUID.randomUUID();
         commands.send(new CreatePoolCommand(id, caller.tenantId(), request.name(), request.prefix(),
-                request.delegatedLengths(), request.defaultLength(), request.quarantine(), request.staleAfter()));
+                request.delegatedLengths(), request.defaultLength(), request.quarantine(), request.staleAfter(),
+                request.allocateOnFirstSight()));
         return ResponseEntity.created(URI.create("/api/v1/pools/" + id)).body(authoritative(id));
     }
 

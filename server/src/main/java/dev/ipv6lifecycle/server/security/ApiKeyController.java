@@ -95,8 +95,8 @@ class ApiKeyController {
             @Schema(example = "acme", description = "Omitted: the caller's tenant")
             @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "must be 1 to 63 characters of a-z, 0-9 and -, "
                     + "starting with a letter or digit") String tenant,
-            @Schema(example = "operator", allowableValues = {"viewer", "operator", "admin"})
-            @NotNull @Pattern(regexp = "viewer|operator|admin", message = "must be viewer, operator or admin")
+            @Schema(example = "operator", allowableValues = {"viewer", "operator", "admin", "aaa"})
+            @NotNull @Pattern(regexp = "viewer|operator|admin|aaa", message = "must be viewer, operator, admin or aaa")
             String role,
             @Schema(example = "billing system") @NotBlank @Size(max = 100) String name) {
     }

@@ -3,6 +3,8 @@ package dev.ipv6lifecycle.server.security;
 import dev.ipv6lifecycle.server.web.ProblemResponses;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Enumeration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -42,7 +44,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * Reads need {@code viewer}, lifecycle commands and allocation {@code operator}, everything that shapes the
  * installation (pools, administration, the sweep, the audit export) {@code admin}; an admin may do what an
  * operator may, an operator what a viewer may. An API path not named here needs {@code admin}: a new
- * endpoint is closed until someone decides otherwise.
+ * endpoint is closed until someone decides otherwise. The AAA endpoints ({@code /api/v1/aaa/**}) need
+ * {@code aaa}, a role that may call nothing else; since FreeRADIUS's {@code rlm_rest} can send a key only as
+ * HTTP Basic credentials, there the key may also arrive as the Basic password.
  *
  * <p>Outside the API: {@code /actuator/health} and the API documentation are public; {@code
  * /actuator/prometheus} needs credentials of tenant {@code default} (the metrics show every tenant), unless
@@ -96,6 +100,7 @@ class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         // The sweep covers every tenant: only the installation's own admins run it.
                         .requestMatchers("/api/v1/maintenance/**").access(installationAdmin())
+                        .requestMatchers("/api/v1/aaa/**").hasRole(Role.AAA.name())
                         .requestMatchers("/api/v1/admin/**", "/api/v1/audit/**")
                         .hasRole(Role.ADMIN.name())
                         .requestMatchers(HttpMethod.POST, "/api/v1/delegations", "/api/v1/delegations/**")
@@ -163,20 +168,42 @@ class SecurityConfiguration {
                 "The caller's role does not allow " + request.getMethod() + " on this path.");
     }
 
-    /** Two Authorization headers are ambiguous: which one acts? Neither: 401. */
+    /**
+     * Two Authorization headers are ambiguous: which one acts? Neither: 401. On the AAA paths a key may come as
+     * the password of HTTP Basic credentials (the user name is ignored), the only way {@code rlm_rest} of
+     * FreeRADIUS 3.2 sends a secret from its own configuration.
+     */
     private static BearerTokenResolver oneBearerToken() {
         DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
         return request -> {
             Enumeration<String> headers = request.getHeaders(HttpHeaders.AUTHORIZATION);
             if (headers != null && headers.hasMoreElements()) {
-                headers.nextElement();
+                String header = headers.nextElement();
                 if (headers.hasMoreElements()) {
                     throw new OAuth2AuthenticationException(
                             BearerTokenErrors.invalidRequest("Send one Authorization header, not several."));
                 }
+                if (header.regionMatches(true, 0, "Basic ", 0, 6) && path(request).startsWith("/api/v1/aaa/")) {
+                    return basicPassword(header.substring(6).strip());
+                }
             }
             return standard.resolve(request);
         };
+    }
+
+    private static String basicPassword(String credentials) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new OAuth2AuthenticationException(BearerTokenErrors.invalidRequest("Malformed Basic credentials."));
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0 || colon == decoded.length() - 1) {
+            throw new OAuth2AuthenticationException(
+                    BearerTokenErrors.invalidRequest("Send the API key as the Basic password."));
+        }
+        return decoded.substring(colon + 1);
     }
 
     /**

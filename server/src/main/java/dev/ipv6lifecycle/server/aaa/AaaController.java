@@ -1,0 +1,136 @@
+package dev.ipv6lifecycle.server.aaa;
+
+import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.delegation.AllocateOnFirstSightCommand;
+import dev.ipv6lifecycle.api.delegation.LifecycleState;
+import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations;
+import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations.Authorization;
+import dev.ipv6lifecycle.command.pool.PoolRegistry;
+import dev.ipv6lifecycle.sagas.radius.RadiusProperties;
+import dev.ipv6lifecycle.server.web.Caller;
+import dev.ipv6lifecycle.server.web.CommandSender;
+import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.Operation;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The endpoint that FreeRADIUS's {@code rlm_rest} calls from its authorize section ({@code body = 'json'}):
+ * which delegated prefix the subscriber named by {@code User-Name} holds, in the caller's tenant. It reads the
+ * command side's {@code radius_authorization} table, never the read models, so an answer is never behind a
+ * committed command. It never rejects: authentication stays the ISP's decision, and the answer is either
+ * attributes to add (200) or nothing (204), which {@code rlm_rest} turns into {@code updated} and {@code ok}.
+ *
+ * <p>Every value in the answer has {@code do_xlat} off: FreeRADIUS would otherwise expand {@code %{...}} in it.
+ * No value is copied from the request in any case; the prefixes come from the table, the Filter-Id from the
+ * configuration.
+ */
+@RestController
+@RequestMapping("/api/v1/aaa")
+class AaaController {
+
+    private final RadiusAuthorizations authorizations;
+    private final PoolRegistry pools;
+    private final CommandSender commands;
+    private final Caller caller;
+    private final RadiusProperties radius;
+    private final AaaMetrics metrics;
+
+    AaaController(RadiusAuthorizations authorizations, PoolRegistry pools, CommandSender commands, Caller caller,
+                  RadiusProperties radius, AaaMetrics metrics) {
+        this.authorizations = authorizations;
+        this.pools = pools;
+        this.commands = commands;
+        this.caller = caller;
+        this.radius = radius;
+        this.metrics = metrics;
+    }
+
+    @PostMapping(path = "/authorize", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "RADIUS authorization (rlm_rest)", description = "Takes the request attributes as rlm_rest "
+            + "sends them with body = 'json'. Answers reply:Delegated-IPv6-Prefix for an ALLOCATED or ACTIVE "
+            + "delegation, and reply:Filter-Id besides for a SUSPENDED one; 204 without a live delegation. "
+            + "Needs the role aaa. See radius/README.md.")
+    ResponseEntity<Map<String, Object>> authorize(@RequestBody JsonNode request) {
+        Timer.Sample sample = metrics.start();
+        AaaMetrics.Outcome outcome = AaaMetrics.Outcome.ERROR;
+        try {
+            String userName = userName(request);
+            if (userName == null) {
+                outcome = AaaMetrics.Outcome.INVALID;
+                return ResponseEntity.noContent().build();
+            }
+            String tenant = caller.tenantId();
+            List<Authorization> live = authorizations.find(tenant, userName);
+            boolean allocated = false;
+            if (live.isEmpty() && pools.allocatesOnFirstSight(tenant)) {
+                allocated = allocateOnFirstSight(tenant, userName);
+                live = authorizations.find(tenant, userName);
+            }
+            if (live.isEmpty()) {
+                outcome = AaaMetrics.Outcome.NONE;
+                return ResponseEntity.noContent().build();
+            }
+            boolean suspended = live.stream().anyMatch(a -> a.state() == LifecycleState.SUSPENDED);
+            outcome = allocated ? AaaMetrics.Outcome.FIRST_SIGHT
+                    : suspended ? AaaMetrics.Outcome.SUSPENDED : AaaMetrics.Outcome.AUTHORIZED;
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("reply:Delegated-IPv6-Prefix",
+                    literal(live.stream().map(a -> a.prefix().canonical()).toList()));
+            if (suspended) {
+                reply.put("reply:Filter-Id", literal(List.of(radius.suspendFilterId())));
+            }
+            return ResponseEntity.ok(reply);
+        } finally {
+            metrics.record(outcome, sample);
+        }
+    }
+
+    /**
+     * Whether this request allocated. A concurrent request for the same user name (a BNG's retransmission) that
+     * allocated first makes the command refuse (409), and so does a pool without room; the table read after it
+     * shows whatever is there, so both end the same way: the subscriber is answered from the table.
+     */
+    private boolean allocateOnFirstSight(String tenant, String userName) {
+        try {
+            commands.send(new AllocateOnFirstSightCommand(UUID.randomUUID(), tenant, userName));
+            return true;
+        } catch (DomainRejection refused) {
+            return false;
+        }
+    }
+
+    /** The first value of User-Name, if it is one a delegation could carry (RFC 2865 §5.1: 1..253 octets). */
+    private static String userName(JsonNode request) {
+        JsonNode value = request.path("User-Name").path("value").path(0);
+        if (!value.isString()) {
+            return null;
+        }
+        String name = value.asString();
+        int octets = name.getBytes(StandardCharsets.UTF_8).length;
+        if (octets == 0 || octets > 253 || name.chars().anyMatch(Character::isISOControl)) {
+            return null;
+        }
+        return name;
+    }
+
+    /** A value FreeRADIUS takes as it is: replaces what the list holds, several values added, no expansion. */
+    private static Map<String, Object> literal(List<String> values) {
+        Map<String, Object> attribute = new LinkedHashMap<>();
+        attribute.put("op", ":=");
+        attribute.put("value", values);
+        attribute.put("do_xlat", false);
+        return attribute;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.ipv6lifecycle.aaa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.server.web.Api;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The AAA endpoint over HTTP, called as FreeRADIUS's rlm_rest calls it: its answers in rlm_rest's format, the
+ * role that may call it and nothing else, and allocation on first sight under retransmissions.
+ */
+@IntegrationTest
+class AaaAuthorizeIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private Api installation;
+    private AaaTenant tenant;
+
+    @BeforeEach
+    void newTenant() {
+        installation = new Api(port);
+        tenant = AaaTenant.create(installation);
+    }
+
+    @Test
+    void anAllocatedDelegationIsAnsweredWithItsPrefixAsLiteralReplyAttributes() {
+        tenant.pool("2001:db8:100::/40", false);
+        String prefix = tenant.allocate("sub-1", "").get("prefix").asString();
+
+        Api.Answer answer = tenant.authorize("sub-1");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
+        JsonNode attribute = answer.json().get("reply:Delegated-IPv6-Prefix");
+        assertThat(attribute.get("op").asString()).isEqualTo(":=");
+        assertThat(attribute.get("do_xlat").asBoolean(true)).isFalse();
+        assertThat(attribute.get("value").size()).isEqualTo(1);
+        assertThat(attribute.get("value").get(0).asString()).isEqualTo(prefix);
+        assertThat(names(answer.json())).containsExactly("reply:Delegated-IPv6-Prefix");
+    }
+
+    @Test
+    void aSuspendedDelegationAddsTheSuspendCoAsFilterId() {
+        tenant.pool("2001:db8:100::/40", false);
+        String id = tenant.allocate("sub-1", "").get("id").asString();
+        tenant.transition(id, "activate");
+        tenant.transition(id, "suspend");
+
+        JsonNode answer = tenant.authorize("sub-1").json();
+
+        // radius.dae.suspend-filter-id, whose default the restricting CoA sends too.
+        assertThat(answer.get("reply:Filter-Id").get("value").get(0).asString()).isEqualTo("ipv6-suspended");
+        assertThat(answer.get("reply:Filter-Id").get("do_xlat").asBoolean(true)).isFalse();
+        assertThat(answer.get("reply:Delegated-IPv6-Prefix").get("value").size()).isEqualTo(1);
+    }
+
+    @Test
+    void noLiveDelegationIsAnsweredWithNothingAndNeverARejection() {
+        tenant.pool("2001:db8:100::/40", false);
+        String id = tenant.allocate("sub-1", "").get("id").asString();
+        tenant.transition(id, "revoke");
+
+        assertThat(tenant.authorize("sub-1").status()).isEqualTo(204);
+        assertThat(tenant.authorize("never-seen").status()).isEqualTo(204);
+    }
+
+    @Test
+    void theRadiusUserNameGivenAtAllocationOrLaterIsWhatMatches() {
+        tenant.pool("2001:db8:100::/40", false);
+        String id = tenant.allocate("sub-1", ", \"radiusUserName\": \"line-7@isp\"").get("id").asString();
+        String fromNas = tenant.allocate("sub-2", ", \"nas\": {\"username\": \"bob@isp\", \"nasIp\": \"192.0.2.10\", "
+                + "\"sessionId\": \"s-2\"}").get("prefix").asString();
+
+        assertThat(tenant.authorize("line-7@isp").status()).isEqualTo(200);
+        assertThat(tenant.authorize("sub-1").status()).isEqualTo(204);
+        assertThat(tenant.authorize("bob@isp").json().get("reply:Delegated-IPv6-Prefix").get("value").get(0)
+                .asString()).isEqualTo(fromNas);
+
+        Api.Answer renamed = tenant.admin().post("/api/v1/delegations/" + id + "/radius-user-name",
+                "{\"radiusUserName\": \"line-8@isp\"}");
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(tenant.authorize("line-7@isp").status()).isEqualTo(204);
+        assertThat(tenant.authorize("line-8@isp").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theAaaRoleMayCallOnlyTheAaaEndpointsAndOnlyItMayCallThem() {
+        Api aaa = installation.as(tenant.aaaKey());
+
+        assertThat(aaa.get("/api/v1/pools").status()).isEqualTo(403);
+        assertThat(aaa.post("/api/v1/delegations", "{\"subscriberId\": \"x\"}").status()).isEqualTo(403);
+        assertThat(AaaTenant.authorize(installation, AaaTenant.key(installation, tenant.name(), "operator"), "x")
+                .status()).isEqualTo(403);
+        // As a bearer token too, not only as rlm_rest's Basic password.
+        assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\":{\"type\":\"string\",\"value\":[\"x\"]}}")
+                .status()).isEqualTo(204);
+        assertThat(AaaTenant.authorize(installation, "ipv6k_unknown", "x").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aKeyInBasicCredentialsIsTakenOnTheAaaPathsOnly() {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + Api.ADMIN_KEY).getBytes());
+
+        assertThat(installation.send("GET", "/api/v1/pools", null, Map.of("Authorization", basic)).status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void anotherTenantsSubscriberIsNeverFound() {
+        tenant.pool("2001:db8:100::/40", false);
+        tenant.allocate("shared-name", "");
+        AaaTenant other = AaaTenant.create(installation);
+
+        assertThat(other.authorize("shared-name").status()).isEqualTo(204);
+        assertThat(tenant.authorize("shared-name").status()).isEqualTo(200);
+    }
+
+    @Test
+    void concurrentRetransmissionsOfOneFirstAccessRequestMakeOneDelegation() throws Exception {
+        String pool = tenant.pool("2001:db8:100::/40", true);
+        int requests = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(requests);
+        List<Future<Api.Answer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < requests; i++) {
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return tenant.authorize("first-seen@isp");
+                }));
+            }
+            start.countDown();
+            Set<String> prefixes = new java.util.HashSet<>();
+            for (Future<Api.Answer> answer : answers) {
+                Api.Answer got = answer.get();
+                assertThat(got.status()).as(got.body()).isEqualTo(200);
+                prefixes.add(got.json().get("reply:Delegated-IPv6-Prefix").get("value").get(0).asString());
+            }
+            assertThat(prefixes).hasSize(1);
+            assertThat(Ipv6Prefix.parse("2001:db8:100::/40").contains(Ipv6Prefix.parse(prefixes.iterator().next())))
+                    .isTrue();
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM prefix_reservation WHERE pool_id = ?::uuid "
+                + "AND subscriber_id = 'first-seen@isp'", Integer.class, pool)).isEqualTo(1);
+    }
+
+    @Test
+    void aReturningSubscriberGetsItsQuarantinedPrefixBackOnFirstSight() {
+        tenant.pool("2001:db8:100::/40", true);
+        JsonNode first = tenant.authorize("returning@isp").json();
+        String prefix = first.get("reply:Delegated-IPv6-Prefix").get("value").get(0).asString();
+        String id = jdbc.queryForObject("SELECT delegation_id::text FROM radius_authorization WHERE tenant_id = ? "
+                + "AND radius_user_name = 'returning@isp'", String.class, tenant.name());
+        tenant.transition(id, "revoke");
+        tenant.transition(id, "complete-revocation");
+        // Someone else takes the next free block meanwhile, so that best fit alone would give another prefix.
+        tenant.allocate("someone-else", "");
+
+        JsonNode again = tenant.authorize("returning@isp").json();
+
+        assertThat(again.get("reply:Delegated-IPv6-Prefix").get("value").get(0).asString()).isEqualTo(prefix);
+    }
+
+    @Test
+    void withoutAPoolMarkedForItNothingIsAllocatedOnFirstSight() {
+        tenant.pool("2001:db8:100::/40", false);
+
+        assertThat(tenant.authorize("unknown@isp").status()).isEqualTo(204);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM prefix_reservation WHERE tenant_id = ?", Integer.class,
+                tenant.name())).isZero();
+    }
+
+    private static List<String> names(JsonNode node) {
+        return node.propertyNames().stream().collect(Collectors.toList());
+    }
+}
