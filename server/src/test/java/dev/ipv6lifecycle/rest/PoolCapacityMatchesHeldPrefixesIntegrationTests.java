@@ -41,10 +41,11 @@ class PoolCapacityMatchesHeldPrefixesIntegrationTests {
                 .run("--spring.datasource.url=" + database, "--spring.datasource.username=" + SharedPostgres.USER,
                         "--spring.datasource.password=", "--server.port=0", "--ipv6.metrics.refresh=PT0.2S")) {
             Api http = new Api(Integer.parseInt(node.getEnvironment().getProperty("local.server.port")));
-            // A short quarantine: some end during the test, others are reclaimed before.
+            // A short quarantine: some end during the test, others are reclaimed before (long enough for that on
+            // a loaded machine).
             String pool = created(http.post("/api/v1/pools", "{\"name\": \"capacity\", \"prefix\": \""
                     + TestPrefixes.uniqueSlash48() + "\", \"delegatedLengths\": [56, 60, 64], \"defaultLength\": 64,"
-                    + " \"quarantine\": \"PT3S\"}"));
+                    + " \"quarantine\": \"PT10S\"}"));
             Random random = new Random(20260314);
             List<String> subscribers = new ArrayList<>();
             List<Integer> lengths = new ArrayList<>();
@@ -60,6 +61,9 @@ class PoolCapacityMatchesHeldPrefixesIntegrationTests {
                 ok(http.post("/api/v1/delegations/" + delegations.get(i) + "/revoke", null));
             }
             assertTheReadsEqualAScan(http, jdbc, pool);
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM prefix_reservation WHERE pool_id = ?::uuid AND quarantined_until IS NOT NULL",
+                    Long.class, pool) == 14);
 
             // Half of the revoked subscribers come back within their quarantine and get their prefix again.
             for (int i = 0; i < 40; i += 6) {
@@ -70,7 +74,7 @@ class PoolCapacityMatchesHeldPrefixesIntegrationTests {
                     Long.class, pool)).as("reclaims").isPositive();
 
             // The other quarantines end; the reclaimed ones end in their old delegation's history only.
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("""
+            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject("""
                     SELECT count(*) FROM delegation_view
                     WHERE pool_id = ?::uuid AND state = 'REVOKED' AND quarantine_ended_at IS NULL
                       AND NOT EXISTS (SELECT 1 FROM delegation_view r WHERE r.reclaimed_from = delegation_view.delegation_id)""",
