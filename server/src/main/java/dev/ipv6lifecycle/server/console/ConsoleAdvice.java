@@ -1,0 +1,69 @@
+package dev.ipv6lifecycle.server.console;
+
+import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.InvalidPrefixException;
+import dev.ipv6lifecycle.server.security.CallerIdentity;
+import dev.ipv6lifecycle.server.security.Role;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/**
+ * The console's refusals as a page, not as the API's problem document: the same refusal (a transition the
+ * state does not allow, another tenant's id) with the same status, in words for a person.
+ */
+@ControllerAdvice(basePackageClasses = ConsoleAdvice.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ConsoleAdvice {
+
+    /** Who is signed in, and what the pages may offer them: a viewer sees no button it cannot use. */
+    @ModelAttribute
+    void signedIn(Model model) {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        CallerIdentity me = authentication != null && authentication.getPrincipal() instanceof CallerIdentity identity
+                ? identity : null;
+        model.addAttribute("me", me);
+        model.addAttribute("mayOperate", me != null && me.role().compareTo(Role.OPERATOR) >= 0);
+        model.addAttribute("mayAdminister", me != null && me.role() == Role.ADMIN);
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    String refused(RuntimeException failure, HttpServletResponse response, Model model) {
+        if (rejection(failure) == null && failure instanceof InvalidPrefixException invalid) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("status", HttpStatus.BAD_REQUEST);
+            model.addAttribute("message", invalid.getMessage());
+            return "console/error";
+        }
+        DomainRejection rejection = rejection(failure);
+        HttpStatus status = rejection == null ? HttpStatus.INTERNAL_SERVER_ERROR : switch (rejection.kind()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+        };
+        response.setStatus(status.value());
+        model.addAttribute("status", status);
+        model.addAttribute("message", rejection == null ? "The service failed; the log says why." : rejection.getMessage());
+        return "console/error";
+    }
+
+    /** Commands fail inside Axon's and the futures' wrappers; the refusal is their cause. */
+    private static DomainRejection rejection(Throwable failure) {
+        for (Throwable current = failure; current != null; current = current.getCause()) {
+            if (current instanceof DomainRejection rejection) {
+                return rejection;
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
+        return null;
+    }
+}
