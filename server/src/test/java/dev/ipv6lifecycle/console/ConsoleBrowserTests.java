@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.apache.catalina.Context;
 import org.apache.catalina.Session;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,6 +39,7 @@ class ConsoleBrowserTests {
 
     private static final String TENANT = "console-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String OTHER_TENANT = TENANT + "-other";
+    private static final int BUSINESS_48S = 24;
 
     @LocalServerPort
     int port;
@@ -49,6 +52,7 @@ class ConsoleBrowserTests {
     private String operatorKey;
     private String viewerKey;
     private String poolId;
+    private String sparePoolId;
     private String activeId;
     private String largeId;
     private String otherTenantsId;
@@ -67,12 +71,21 @@ class ConsoleBrowserTests {
         created(admin.post("/api/v1/pools", """
                 {"name": "business", "prefix": "2001:db8:100::/40", "delegatedLengths": [56],
                  "defaultLength": 56, "quarantine": "P1D"}"""));
+        // The drain test drains a pool of its own.
+        sparePoolId = created(admin.post("/api/v1/pools", """
+                {"name": "spare", "prefix": "2001:db8:200::/40", "delegatedLengths": [56],
+                 "defaultLength": 56, "quarantine": "P1D"}"""));
         Api operator = installation.as(operatorKey);
         activeId = created(operator.post("/api/v1/delegations",
                 "{\"subscriberId\": \"sub-active\", \"prefix\": \"2001:db8:12:3400::/56\"}"));
         assertThat(operator.post("/api/v1/delegations/" + activeId + "/activate", "{}").status()).isEqualTo(200);
         largeId = created(operator.post("/api/v1/delegations",
                 "{\"subscriberId\": \"sub-large\", \"prefix\": \"2001:db8:ff::/48\"}"));
+        // Business customers in a row of /48s, so that the map has something to show.
+        for (int i = 0; i < BUSINESS_48S; i++) {
+            created(operator.post("/api/v1/delegations", "{\"subscriberId\": \"sub-business-" + i
+                    + "\", \"prefix\": \"2001:db8:" + Integer.toHexString(0x80 + i) + "::/48\"}"));
+        }
         Api other = installation.as(key(installation, OTHER_TENANT, "admin"));
         created(other.post("/api/v1/pools", """
                 {"name": "elsewhere", "prefix": "2001:db8::/32", "delegatedLengths": [56], "defaultLength": 56,
@@ -112,36 +125,37 @@ class ConsoleBrowserTests {
     @Test
     void showsThePoolsUtilisationAndItsMapDownToOneDelegation() {
         browser.signIn(viewerKey);
-        // A /56 and a /48 of a /40: 1/65536 and 1/256 of its addresses.
-        double heldPercent = (1 + 256) * 100.0 / 65536;
+        // A /56 and 1 + 24 /48s of a /40: 1/65536 and 1/256 of its addresses each.
+        double heldPercent = (1 + 256 * (1 + BUSINESS_48S)) * 100.0 / 65536;
         WebElement row = browser.driver().findElement(By.xpath("//tr[td/a[text()='residential-north']]"));
         assertThat(row.getText()).contains("2001:db8::/40").contains("ACTIVE")
-                .contains(String.format("%.2f %%", heldPercent));
+                .contains(String.format(Locale.ROOT, "%.2f %%", heldPercent));
         assertThat(row.findElement(By.cssSelector("svg.bar")).getAttribute("aria-label"))
-                .isEqualTo(String.format("%.2f%% held", heldPercent));
+                .isEqualTo(String.format(Locale.ROOT, "%.2f%% held", heldPercent));
         browser.screenshot("pools");
 
         browser.driver().findElement(By.linkText("residential-north")).click();
         browser.waitForLoad();
         browser.checkAccessibility();
-        // The /40 in blocks of /48: 256 of them. The /48 delegation is block 0xff and leads to it; the /56
-        // lies in block 0x12, which leads into the block.
+        // The /40 in blocks of /48: 256 of them. The /48 delegations are blocks 0x80 to 0x97 and 0xff and
+        // lead to them; the /56 lies in block 0x12, which leads into the block.
         assertThat(browser.all("svg.map [data-prefix]")).hasSize(256);
         assertThat(browser.find("svg.map a[data-prefix='2001:db8:ff::/48']").getDomAttribute("href"))
                 .endsWith("/console/delegations/" + largeId);
         WebElement block = browser.find("svg.map a[data-prefix='2001:db8:12::/48']");
-        assertThat(block.getAttribute("aria-label")).isEqualTo(String.format(
-                "2001:db8:12::/48: %.0f%% held, 0%% quarantined, %.0f%% free, 1 delegation", 100.0 / 256,
-                100 - 100.0 / 256));
-        assertThat(browser.all("svg.map a")).hasSize(2);
+        assertThat(block.getAttribute("aria-label")).isEqualTo(String.format(Locale.ROOT,
+                "2001:db8:12::/48: %.2f%% held, 0.00%% quarantined, %.2f%% free", 100.0 / 256, 100 - 100.0 / 256));
+        assertThat(browser.all("svg.map a")).hasSize(2 + BUSINESS_48S);
+        browser.driver().manage().window().setSize(new Dimension(1280, 1300));
         browser.screenshot("pool-map");
+        browser.driver().manage().window().setSize(new Dimension(1280, 900));
 
         // Into the /48: blocks of /56, of which the delegation's is one, held whole.
         block.click();
         browser.waitForLoad();
         browser.checkAccessibility();
         WebElement delegation = browser.find("svg.map a[data-prefix='2001:db8:12:3400::/56']");
-        assertThat(delegation.getAttribute("aria-label")).contains("100% held");
+        assertThat(delegation.getAttribute("aria-label")).contains("100.00% held");
         delegation.click();
         browser.waitForLoad();
         assertThat(browser.path()).isEqualTo("/console/delegations/" + activeId);
@@ -224,6 +238,40 @@ class ConsoleBrowserTests {
                 fetch(document.querySelector('a[href*="attribution.csv"]').href).then(r => r.text()).then(done);""");
         assertThat(csv.lines().toList()).hasSize(2);
         assertThat(csv.lines().toList().get(1)).contains("\"sub-active\"").contains(activeId);
+    }
+
+    @Test
+    void anAdminDrainsAPoolOnlyOnceItIsConfirmedAndAViewerIsOfferedNoPoolAction() {
+        browser.signIn(viewerKey);
+        browser.open("/console/pools/" + sparePoolId);
+        assertThat(browser.all("form.confirm")).isEmpty();
+
+        browser.signIn(adminKey);
+        browser.open("/console/pools/" + sparePoolId);
+        browser.find("#reason-drain").sendKeys("moving to the new BNG");
+        browser.find("#drain").click();
+        // Not confirmed: the browser keeps the form (the checkbox is required) and nothing is sent.
+        assertThat(browser.find("#confirm-drain").getDomProperty("validationMessage")).isNotEmpty();
+        assertThat(browser.find("#state").getText()).isEqualTo("ACTIVE");
+        browser.find("#confirm-drain").click();
+        browser.submit(browser.find("#drain"));
+        assertThat(browser.find("#state").getText()).isEqualTo("DRAINING");
+        assertThat(browser.all("#undrain")).hasSize(1);
+    }
+
+    @Test
+    void theHealthPageShowsTheProjectionsWithAReplayButtonToAdminsOnly() {
+        browser.signIn(adminKey);
+        browser.open("/console/health");
+        List<String> projections = browser.all("table.list tbody th[scope=row]").stream().map(WebElement::getText).toList();
+        assertThat(projections).contains("delegations");
+        assertThat(browser.all("form.confirm button")).hasSameSizeAs(projections);
+        browser.screenshot("health");
+
+        browser.signIn(viewerKey);
+        browser.open("/console/health");
+        assertThat(browser.text()).contains("Leaks").doesNotContain("Projections");
+        assertThat(browser.all("form.confirm")).isEmpty();
     }
 
     @Test

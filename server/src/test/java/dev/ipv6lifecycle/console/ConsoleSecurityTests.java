@@ -77,9 +77,12 @@ class ConsoleSecurityTests {
     void signsInOnlyWithACsrfTokenAndGivesAnHttpOnlySameSiteCookie() throws Exception {
         assertThat(post("/console/sign-in", "apiKey=" + Api.ADMIN_KEY).statusCode()).isEqualTo(403);
 
+        String before = get("/console/sign-in").headers().firstValue("Set-Cookie").orElse("");
         HttpResponse<String> signedIn = signIn(Api.ADMIN_KEY);
         assertThat(location(signedIn)).isEqualTo("/console/");
         String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+        // A new session id at sign-in: one planted before it (session fixation) is worth nothing.
+        assertThat(cookie.split(";")[0]).isNotEqualTo(before.split(";")[0]);
         assertThat(cookie).startsWith("JSESSIONID=").contains("HttpOnly").contains("SameSite=Strict")
                 // Plain HTTP here; over TLS the container adds Secure.
                 .doesNotContain("Secure");

@@ -12,10 +12,10 @@ import dev.ipv6lifecycle.api.pool.UndrainPoolCommand;
 import dev.ipv6lifecycle.server.web.Caller;
 import dev.ipv6lifecycle.server.web.CommandSender;
 import dev.ipv6lifecycle.server.web.Paging;
-import java.util.Collections;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,12 +33,14 @@ class PoolPages {
     private final CommandSender commands;
     private final Caller caller;
     private final PoolMap map;
+    private final JdbcTemplate jdbc;
 
-    PoolPages(QueryGateway queries, CommandSender commands, Caller caller, PoolMap map) {
+    PoolPages(QueryGateway queries, CommandSender commands, Caller caller, PoolMap map, JdbcTemplate jdbc) {
         this.queries = queries;
         this.commands = commands;
         this.caller = caller;
         this.map = map;
+        this.jdbc = jdbc;
     }
 
     @GetMapping
@@ -57,10 +59,13 @@ class PoolPages {
         if (!pool.prefix().contains(view)) {
             throw DomainRejection.invalid(view + " is not inside the pool " + pool.prefix());
         }
-        PoolMap.View cells = map.view(caller.tenantId(), poolId, view, Collections.max(pool.delegatedLengths()));
+        PoolMap.View cells = map.view(caller.tenantId(), poolId, pool.prefix(), pool.delegatedLengths(), view);
         model.addAttribute("pool", pool);
+        // The command side's registry, written in the pool command's own transaction: right after a drain
+        // the page shows it, where the read side may still be a few milliseconds behind.
+        model.addAttribute("state", jdbc.queryForObject("SELECT state FROM pool_registry WHERE pool_id = ? AND tenant_id = ?",
+                String.class, poolId, caller.tenantId()));
         model.addAttribute("map", cells);
-        model.addAttribute("legend", PoolMap.legend(cells));
         model.addAttribute("up", view.length() > pool.prefix().length()
                 ? view.parent(Math.max(pool.prefix().length(), view.length() - 8)) : null);
         return "console/pool";
