@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,6 +137,13 @@ class ConsoleSecurityTests {
         HttpResponse<String> api = get("/api/v1/pools");
         assertThat(api.statusCode()).isEqualTo(401);
         assertThat(api.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void theOpenApiDocumentHoldsNoneOfTheConsolesPages() {
+        List<String> paths = new ArrayList<>();
+        new Api(port).anonymous().get("/v3/api-docs").json().path("paths").propertyNames().forEach(paths::add);
+        assertThat(paths).isNotEmpty().allMatch(path -> path.startsWith("/api/"));
     }
 
     private String activeDelegation() {

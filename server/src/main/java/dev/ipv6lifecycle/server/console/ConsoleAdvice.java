@@ -30,7 +30,8 @@ class ConsoleAdvice {
         CallerIdentity me = authentication != null && authentication.getPrincipal() instanceof CallerIdentity identity
                 ? identity : null;
         model.addAttribute("me", me);
-        model.addAttribute("mayOperate", me != null && me.role().compareTo(Role.OPERATOR) >= 0);
+        // Named, not ordered: a role outside the hierarchy (such as a machine client's) may do neither.
+        model.addAttribute("mayOperate", me != null && (me.role() == Role.OPERATOR || me.role() == Role.ADMIN));
         model.addAttribute("mayAdminister", me != null && me.role() == Role.ADMIN);
     }
 
