@@ -1,9 +1,9 @@
 package dev.ipv6lifecycle.server.console;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.audit.Attribution;
 import dev.ipv6lifecycle.api.audit.AttributionQuery;
-import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.server.audit.AuditExport;
 import dev.ipv6lifecycle.server.web.Caller;
 import java.nio.charset.StandardCharsets;

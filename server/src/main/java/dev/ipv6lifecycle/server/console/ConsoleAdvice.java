@@ -5,6 +5,8 @@ import dev.ipv6lifecycle.api.InvalidPrefixException;
 import dev.ipv6lifecycle.server.security.CallerIdentity;
 import dev.ipv6lifecycle.server.security.Role;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -23,6 +25,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleAdvice {
 
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAdvice.class);
+
     /** Who is signed in, and what the pages may offer them: a viewer sees no button it cannot use. */
     @ModelAttribute
     void signedIn(Model model) {
@@ -37,21 +41,27 @@ class ConsoleAdvice {
 
     @ExceptionHandler(RuntimeException.class)
     String refused(RuntimeException failure, HttpServletResponse response, Model model) {
-        if (rejection(failure) == null && failure instanceof InvalidPrefixException invalid) {
-            response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("status", HttpStatus.BAD_REQUEST);
-            model.addAttribute("message", invalid.getMessage());
-            return "console/error";
-        }
         DomainRejection rejection = rejection(failure);
-        HttpStatus status = rejection == null ? HttpStatus.INTERNAL_SERVER_ERROR : switch (rejection.kind()) {
-            case INVALID -> HttpStatus.BAD_REQUEST;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
-        };
+        HttpStatus status;
+        String message;
+        if (rejection != null) {
+            status = switch (rejection.kind()) {
+                case INVALID -> HttpStatus.BAD_REQUEST;
+                case NOT_FOUND -> HttpStatus.NOT_FOUND;
+                case CONFLICT -> HttpStatus.CONFLICT;
+            };
+            message = rejection.getMessage();
+        } else if (failure instanceof InvalidPrefixException invalid) {
+            status = HttpStatus.BAD_REQUEST;
+            message = invalid.getMessage();
+        } else {
+            log.error("Console request failed", failure);
+            status = HttpStatus.INTERNAL_SERVER_ERROR;
+            message = "The service failed; the log says why.";
+        }
         response.setStatus(status.value());
         model.addAttribute("status", status);
-        model.addAttribute("message", rejection == null ? "The service failed; the log says why." : rejection.getMessage());
+        model.addAttribute("message", message);
         return "console/error";
     }
 

@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.server.console;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.audit.Attribution;
@@ -8,7 +9,6 @@ import dev.ipv6lifecycle.api.audit.AttributionQuery;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.FindDelegationQuery;
-import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.ListDelegationsQuery;
 import dev.ipv6lifecycle.api.delegation.NasSession;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;

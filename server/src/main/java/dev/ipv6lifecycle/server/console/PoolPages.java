@@ -1,8 +1,8 @@
 package dev.ipv6lifecycle.server.console;
 
 import dev.ipv6lifecycle.api.DomainRejection;
-import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.pool.DrainPoolCommand;
 import dev.ipv6lifecycle.api.pool.FindPoolQuery;
 import dev.ipv6lifecycle.api.pool.ListPoolsQuery;
