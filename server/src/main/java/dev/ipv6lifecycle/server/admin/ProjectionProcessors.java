@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /** The read side's processors ({@link Projections#ALL}): their progress, and replays. */
 @Component
-class ProjectionProcessors {
+public class ProjectionProcessors {
 
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
@@ -32,13 +32,13 @@ class ProjectionProcessors {
         this.claimTimeout = tokenStore.getClaimTimeout();
     }
 
-    List<ProjectionStatus> status() {
+    public List<ProjectionStatus> status() {
         long head = head();
         return replayable().values().stream().map(processor -> status(processor, head))
                 .sorted(Comparator.comparing(ProjectionStatus::name)).toList();
     }
 
-    ProjectionStatus replay(String name) {
+    public ProjectionStatus replay(String name) {
         StreamingEventProcessor processor = replayable().get(name);
         if (processor == null) {
             throw DomainRejection.notFound("no projection " + name + "; projections: " + Projections.ALL);

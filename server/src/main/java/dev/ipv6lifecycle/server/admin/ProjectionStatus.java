@@ -15,7 +15,7 @@ import java.util.List;
  *                          its claim): nobody projects their events
  * @param deadLetters       events parked in the group's dead-letter queue, which a replay clears
  */
-record ProjectionStatus(String name, boolean running, boolean replaying, int segments, long position, long head,
+public record ProjectionStatus(String name, boolean running, boolean replaying, int segments, long position, long head,
                         double progressPercent, List<Integer> failingSegments, List<Integer> unclaimedSegments,
                         long deadLetters) {
 }

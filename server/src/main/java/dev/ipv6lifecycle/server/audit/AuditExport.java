@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Each line is built by PostgreSQL itself from the stored JSON payload.
  */
 @Component
-class AuditExport {
+public class AuditExport {
 
     private static final int FETCH_SIZE = 1_000;
     private static final String EVENTS = """
@@ -48,7 +48,7 @@ class AuditExport {
         this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
-    void write(String tenantId, Instant from, Instant to, OutputStream out) {
+    public void write(String tenantId, Instant from, Instant to, OutputStream out) {
         readOnly.executeWithoutResult(status -> jdbc.query(EVENTS, row -> {
             try {
                 out.write(row.getString(1).getBytes(StandardCharsets.UTF_8));

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * {@link DelegationState#when}, so they cannot disagree.
  */
 @Component
-class DelegationEventLog {
+public class DelegationEventLog {
 
     private final EventStore eventStore;
 
@@ -27,14 +27,14 @@ class DelegationEventLog {
     }
 
     /** The delegation's events, or none when it does not exist for this tenant. */
-    List<? extends DomainEventMessage<?>> events(String tenantId, UUID delegationId) {
+    public List<? extends DomainEventMessage<?>> events(String tenantId, UUID delegationId) {
         List<? extends DomainEventMessage<?>> events = eventStore.readEvents(delegationId.toString()).asStream().toList();
         boolean ours = !events.isEmpty() && events.get(0).getPayload() instanceof PrefixAllocatedEvent allocated
                 && allocated.tenantId().equals(tenantId);
         return ours ? events : List.of();
     }
 
-    Optional<DelegationView> current(String tenantId, UUID delegationId) {
+    public Optional<DelegationView> current(String tenantId, UUID delegationId) {
         DelegationState state = null;
         for (DomainEventMessage<?> event : events(tenantId, delegationId)) {
             if (event.getPayload() instanceof DelegationEvent delegationEvent) {

@@ -20,13 +20,13 @@ import java.util.Optional;
  *     the UTF-8 encoder would silently store it as {@code ?}.</li>
  * </ul>
  */
-final class ForbiddenCharacters {
+public final class ForbiddenCharacters {
 
     private ForbiddenCharacters() {
     }
 
     /** Why the text is refused, as the end of "field ...", or empty when it may be taken. */
-    static Optional<String> refusal(String text) {
+    public static Optional<String> refusal(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {

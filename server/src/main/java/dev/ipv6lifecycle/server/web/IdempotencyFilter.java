@@ -27,9 +27,10 @@ import org.springframework.web.util.WebUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code Idempotency-Key} on every POST under {@code /api/}: a client that lost an answer (a timeout, a
- * dropped connection) sends the same request again with the same key and gets the first answer, instead of
- * a second allocation. Keys belong to the caller's tenant and are kept (with their answers) in PostgreSQL.
+ * {@code Idempotency-Key} on every POST under {@code /api/} and {@code /console/}: a client that lost an answer
+ * (a timeout, a dropped connection) sends the same request again with the same key and gets the first
+ * answer, instead of a second allocation. Keys belong to the caller's tenant and are kept (with their
+ * answers) in PostgreSQL.
  *
  * <ul>
  * <li>no key: the request runs as usual;</li>
@@ -57,6 +58,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     /** Answers that hold a secret (a new API key) are never stored: their key is ignored. */
     private static final String NOT_KEPT = "/api/v1/admin/api-keys";
+    /**
+     * The console's actions send a key too (console.js), so that a double click acts once. Their form body
+     * has been read by the CSRF check before this filter runs, so the fingerprint is their method and path;
+     * the console makes a key per page and action.
+     */
+    private static final String CONSOLE = "/console/";
     private static final String CLAIM_ATTRIBUTE = IdempotencyFilter.class.getName() + ".claim";
     private static final String FORGET_ATTRIBUTE = IdempotencyFilter.class.getName() + ".forget";
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
@@ -76,7 +83,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = paths.getPathWithinApplication(request);
         return !"POST".equals(request.getMethod()) || request.getHeader(KEY_HEADER) == null
-                || !path.startsWith("/api/") || path.startsWith(NOT_KEPT);
+                || !(path.startsWith("/api/") || path.startsWith(CONSOLE)) || path.startsWith(NOT_KEPT);
     }
 
     /** A controller that answers with a future finishes on an async dispatch; that is where its answer is. */
