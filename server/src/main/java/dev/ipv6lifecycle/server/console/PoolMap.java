@@ -115,16 +115,17 @@ class PoolMap {
         if (delegatedLengths.contains(cellLength)) {
             jdbc.query("""
                     SELECT prefix::text AS prefix, delegation_id FROM prefix_reservation
-                    WHERE tenant_id = ? AND pool_id = ? AND prefix <<= ?::cidr AND masklen(prefix) = ?""",
+                    WHERE tenant_id = ? AND pool_id = ? AND span && prefix_span(?::cidr) AND prefix <<= ?::cidr
+                      AND masklen(prefix) = ?""",
                     row -> {
                         exact[index(prefix, Ipv6Prefix.parse(row.getString("prefix")), cellSize)] =
                                 row.getObject("delegation_id", UUID.class);
-                    }, tenantId, poolId, view, cellLength);
+                    }, tenantId, poolId, view, view, cellLength);
         }
         if (Collections.min(delegatedLengths) < cellLength) {
             jdbc.query("""
                     SELECT prefix::text AS prefix, delegation_id FROM prefix_reservation
-                    WHERE tenant_id = ? AND pool_id = ? AND prefix && ?::cidr AND masklen(prefix) < ?""",
+                    WHERE tenant_id = ? AND pool_id = ? AND span && prefix_span(?::cidr) AND masklen(prefix) < ?""",
                     row -> {
                         int[] cells = covered(prefix, Ipv6Prefix.parse(row.getString("prefix")), cellSize, count,
                                 cellLength);
