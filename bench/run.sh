@@ -284,6 +284,15 @@ for f in p50_ms p99_ms errors; do result "pool_get_$f" "$(field "$out" $f)"; don
 out=$(loadgen get "path=/api/v1/pools?size=50" n=$(( N_GET * 2 )))
 for f in p50_ms p99_ms errors; do result "pool_list_$f" "$(field "$out" $f)"; done
 result pool_big_delegations "$(psql -d ipv6 -tAc "SELECT count(*) FROM delegation_view WHERE pool_id = '$BIG'")"
+# The console's page of that pool with its map (aggregated blocks, never one per delegation), signed in as a
+# browser is: the time curl takes for the whole page, 20 times.
+COOKIES=$WORK/console-cookies
+csrf=$(curl -sS -c "$COOKIES" -b "$COOKIES" "$BASE/console/sign-in" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+curl -sS -o /dev/null -c "$COOKIES" -b "$COOKIES" --data-urlencode "apiKey=$KEY" --data-urlencode "_csrf=$csrf" "$BASE/console/sign-in"
+for _ in $(seq 20); do curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' -b "$COOKIES" "$BASE/console/pools/$BIG"; done > "$WORK/map.txt"
+result console_map_ok "$(grep -c '^200 ' "$WORK/map.txt")"
+result console_map_p50_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | sed -n '10p')"
+result console_map_max_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | tail -n 1)"
 log "attribution queries"
 out=$(loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL bigPool=$BIG_POOL)
 for f in p50_ms p99_ms found errors; do result "attribution_$f" "$(field "$out" $f)"; done

@@ -146,6 +146,10 @@ rows.append((f"`GET /api/v1/pools/{{id}}` of a pool with {r.get('pool_big_delega
 rows.append((f"`GET /api/v1/pools?size=50` ({r.get('pools')} pools, {r.get('delegation_rows')} delegations)",
              f"p50 {r.get('pool_list_p50_ms')} ms, p99 {r.get('pool_list_p99_ms')} ms, {r.get('pool_list_errors')} errors",
              "p99 < 10 ms", verdict(cmp("pool_list_p99_ms", "<", 10))))
+rows.append((f"console: the page of the pool with {r.get('pool_big_delegations')} delegations, with its map",
+             f"p50 {r.get('console_map_p50_ms')} ms, max {r.get('console_map_max_ms')} ms ({r.get('console_map_ok')}/20 answered 200)",
+             "< 1 s", verdict(None if num("console_map_max_ms") is None
+                              else num("console_map_max_ms") < 1000 and num("console_map_ok") == 20)))
 rows.append((f"attribution query at {r.get('history_rows')} history rows",
              f"p50 {r.get('attribution_p50_ms')} ms, p99 {r.get('attribution_p99_ms')} ms "
              f"({r.get('attribution_found')} found, {r.get('attribution_errors')} errors)",
