@@ -7,6 +7,7 @@ import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
 import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.testsupport.ReservationOverlaps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,10 +90,7 @@ class ConcurrentAllocationIntegrationTests {
                 String.format("%.0f", acknowledged.size() / seconds), (long) (races() - racesBefore));
         assertThat(failures).isEmpty();
         assertThat(acknowledged).hasSize(THREADS * PER_THREAD);
-        assertThat(jdbc.queryForObject("""
-                SELECT count(*) FROM prefix_reservation a JOIN prefix_reservation b
-                  ON a.tenant_id = b.tenant_id AND a.delegation_id < b.delegation_id AND a.prefix && b.prefix
-                WHERE a.tenant_id = ?""", Long.class, tenant)).isZero();
+        assertThat(ReservationOverlaps.count(jdbc, tenant)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM prefix_reservation WHERE pool_id = ?", Long.class, pool))
                 .isEqualTo(THREADS * PER_THREAD);
         List<UUID> eventAggregates = jdbc.query("""

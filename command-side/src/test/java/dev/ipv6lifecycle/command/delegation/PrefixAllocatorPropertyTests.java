@@ -10,6 +10,7 @@ import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations;
 import dev.ipv6lifecycle.command.metrics.PoolSpace;
 import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
 import dev.ipv6lifecycle.command.pool.PoolRegistry;
+import dev.ipv6lifecycle.testsupport.ReservationOverlaps;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -156,10 +157,7 @@ class PrefixAllocatorPropertyTests {
     }
 
     private void assertInvariants(String tenant, UUID poolId) {
-        assertThat(jdbc.queryForObject("""
-                SELECT count(*) FROM prefix_reservation a JOIN prefix_reservation b
-                  ON a.tenant_id = b.tenant_id AND a.delegation_id < b.delegation_id AND a.prefix && b.prefix
-                WHERE a.tenant_id = ?""", Long.class, tenant)).as("overlapping held prefixes").isZero();
+        assertThat(ReservationOverlaps.count(jdbc, tenant)).as("overlapping held prefixes").isZero();
 
         List<Ipv6Prefix> held = jdbc.query("SELECT prefix FROM prefix_reservation WHERE pool_id = ?",
                 (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), poolId);
