@@ -12,7 +12,8 @@
 # SERVICE_JAR (another build of the service, e.g. a copy of an earlier one; implies --no-build),
 # SEED_RESERVATIONS=1 (seed prefix_reservation too: about 15 minutes more, see bench/seed.sql),
 # REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s),
-# SCALE_RESERVATIONS (live reservations seeded into one tenant before the scale phase; 10,000,000, quick 200,000).
+# SCALE_RESERVATIONS (live reservations seeded into one tenant before the scale phase; 10,000,000, quick 200,000),
+# SCALE_SEED_TIMEOUT_S (start no new chunk of that seeding after this long, 1500 s; the figures say how many).
 # AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
 set -euo pipefail
@@ -314,8 +315,11 @@ SCALE_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-scale", "prefi
 stop_service
 log "seeding $SCALE_RESERVATIONS reservations into pool 2a02::/32"
 psql -q -d ipv6 -c "DELETE FROM free_block WHERE pool_id = '$SCALE_POOL'"
-chunk=1000000; seeded=0; chunk_us=""
+chunk=1000000; seeded=0; chunk_us=""; seed_t0=$(date +%s)
 while [ $seeded -lt $SCALE_RESERVATIONS ]; do
+    if [ $(( $(date +%s) - seed_t0 )) -gt "${SCALE_SEED_TIMEOUT_S:-1500}" ]; then
+        log "  seeding stopped after ${SCALE_SEED_TIMEOUT_S:-1500}s at $seeded reservations"; break
+    fi
     n=$(( SCALE_RESERVATIONS - seeded < chunk ? SCALE_RESERVATIONS - seeded : chunk ))
     t0=$(date +%s.%N)
     psql -q -d ipv6 -c "INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
@@ -327,7 +331,7 @@ while [ $seeded -lt $SCALE_RESERVATIONS ]; do
     seeded=$(( seeded + n ))
     log "  $seeded reserved ($us us a row)"
 done
-python3 - "$SCALE_RESERVATIONS" "$SCALE_POOL" <<'PY' | psql -q -d ipv6
+python3 - "$seeded" "$SCALE_POOL" <<'PY' | psql -q -d ipv6
 import sys
 n, pool = int(sys.argv[1]), sys.argv[2]
 x, end = n, 1 << 32  # in /64s of the /32
