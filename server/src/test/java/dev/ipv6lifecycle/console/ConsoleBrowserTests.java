@@ -184,7 +184,9 @@ class ConsoleBrowserTests {
         WebElement button = browser.find("#suspend");
         // A double click: the second is ignored by the page, and would be answered, not done, by the server.
         new org.openqa.selenium.interactions.Actions(browser.driver()).doubleClick(button).perform();
+        // The page reloads after the action: an element found before the reload is stale by the time it is read.
         new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(ignored -> browser.all("#state").size() == 1 && "SUSPENDED".equals(browser.find("#state").getText()));
         browser.waitForLoad();
         browser.checkAccessibility();
