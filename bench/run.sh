@@ -346,7 +346,7 @@ psql -q -d ipv6 -c "VACUUM ANALYZE prefix_reservation" -c "VACUUM ANALYZE free_b
 result scale_reservations "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE tenant_id = 'default'")"
 result scale_seed_us_per_row "$chunk_us"
 start_service scale
-log "allocations at $SCALE_RESERVATIONS reservations, 64 clients, ${ALLOC_S}s"
+log "allocations at $seeded seeded reservations, 64 clients, ${ALLOC_S}s"
 loadgen allocate pool=$SCALE_POOL clients=16 seconds=$WARMUP_S warmup=0 > /dev/null
 before=$(db_work)
 out=$(loadgen allocate pool=$SCALE_POOL clients=64 seconds=$ALLOC_S warmup=2 ids=$WORK/ids-scale.txt)
