@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -60,7 +62,9 @@ public final class Savepoints {
         try {
             return call.call();
         } catch (SQLException failure) {
-            throw new SQLStateSQLExceptionTranslator().translate("savepoint", null, failure);
+            // The translator knows no SQLSTATE of class 25 or 3B (no transaction, no such savepoint).
+            DataAccessException translated = new SQLStateSQLExceptionTranslator().translate("savepoint", null, failure);
+            throw translated != null ? translated : new UncategorizedSQLException("savepoint", null, failure);
         }
     }
 }
