@@ -63,3 +63,97 @@ END
 $$;
 CREATE TRIGGER tenant_quota_truncate AFTER TRUNCATE ON prefix_reservation
     FOR EACH STATEMENT EXECUTE FUNCTION tenant_quota_truncated();
+
+-- The capacity trend: per pool, length and UTC day, the prefixes taken (a delegation recorded, reclaims
+-- included) and returned to free space (a quarantine ended), for the exhaustion forecast of the pool API
+-- and the gauges. Kept by statement triggers on delegation_view, in the projection's own transactions,
+-- never in an allocation's. A reclaim is counted as taken and the reclaimed prefix's quarantine end as
+-- returned: the two cancel out, within one quarantine period. Insert-only deltas, as V14's held counts and
+-- for the same reason (concurrent batches never queue on a hot row); the gauges' refresh folds them into
+-- one row per day (CapacityTrend), and a read adds the deltas not folded yet.
+CREATE TABLE capacity_trend (
+    pool_id  UUID     NOT NULL,
+    length   SMALLINT NOT NULL,
+    day      DATE     NOT NULL,
+    taken    BIGINT   NOT NULL,
+    returned BIGINT   NOT NULL,
+    CONSTRAINT capacity_trend_pkey PRIMARY KEY (pool_id, length, day)
+);
+
+CREATE TABLE capacity_trend_delta (
+    pool_id  UUID     NOT NULL,
+    length   SMALLINT NOT NULL,
+    day      DATE     NOT NULL,
+    taken    BIGINT   NOT NULL,
+    returned BIGINT   NOT NULL
+);
+CREATE INDEX capacity_trend_delta_pool_idx ON capacity_trend_delta (pool_id);
+
+CREATE FUNCTION capacity_trend_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO capacity_trend_delta (pool_id, length, day, taken, returned)
+    SELECT pool_id, length, day, sum(taken), sum(returned)
+    FROM (SELECT pool_id, masklen(prefix) AS length, (allocated_at AT TIME ZONE 'UTC')::date AS day,
+                 1 AS taken, 0 AS returned
+          FROM capacity_trend_new
+          UNION ALL
+          SELECT pool_id, masklen(prefix), (quarantine_ended_at AT TIME ZONE 'UTC')::date, 0, 1
+          FROM capacity_trend_new WHERE quarantine_ended_at IS NOT NULL) AS changed
+    GROUP BY pool_id, length, day;
+    RETURN NULL;
+END
+$$;
+
+-- Only an update that ends a quarantine adds something; most add nothing.
+CREATE FUNCTION capacity_trend_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO capacity_trend_delta (pool_id, length, day, taken, returned)
+    SELECT n.pool_id, masklen(n.prefix), (n.quarantine_ended_at AT TIME ZONE 'UTC')::date, 0, count(*)
+    FROM capacity_trend_new n JOIN capacity_trend_old o ON o.delegation_id = n.delegation_id
+    WHERE n.quarantine_ended_at IS NOT NULL AND o.quarantine_ended_at IS NULL
+    GROUP BY n.pool_id, masklen(n.prefix), (n.quarantine_ended_at AT TIME ZONE 'UTC')::date;
+    RETURN NULL;
+END
+$$;
+
+-- The sweep's purge removes old rows and keeps their history; the projection's reset (a replay) empties the
+-- table, and the replay records the history again from the events.
+CREATE FUNCTION capacity_trend_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM delegation_view) THEN
+        DELETE FROM capacity_trend_delta;
+        DELETE FROM capacity_trend;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION capacity_trend_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM capacity_trend_delta;
+    DELETE FROM capacity_trend;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER capacity_trend_insert AFTER INSERT ON delegation_view
+    REFERENCING NEW TABLE AS capacity_trend_new
+    FOR EACH STATEMENT EXECUTE FUNCTION capacity_trend_inserted();
+CREATE TRIGGER capacity_trend_update AFTER UPDATE ON delegation_view
+    REFERENCING OLD TABLE AS capacity_trend_old NEW TABLE AS capacity_trend_new
+    FOR EACH STATEMENT EXECUTE FUNCTION capacity_trend_updated();
+CREATE TRIGGER capacity_trend_delete AFTER DELETE ON delegation_view
+    FOR EACH STATEMENT EXECUTE FUNCTION capacity_trend_deleted();
+CREATE TRIGGER capacity_trend_truncate AFTER TRUNCATE ON delegation_view
+    FOR EACH STATEMENT EXECUTE FUNCTION capacity_trend_truncated();
+
+-- An installation upgrading with data starts from its history; CREATE TRIGGER has locked delegation_view
+-- against writes until this migration commits.
+INSERT INTO capacity_trend (pool_id, length, day, taken, returned)
+SELECT pool_id, length, day, sum(taken), sum(returned)
+FROM (SELECT pool_id, masklen(prefix) AS length, (allocated_at AT TIME ZONE 'UTC')::date AS day, 1 AS taken, 0 AS returned
+      FROM delegation_view
+      UNION ALL
+      SELECT pool_id, masklen(prefix), (quarantine_ended_at AT TIME ZONE 'UTC')::date, 0, 1
+      FROM delegation_view WHERE quarantine_ended_at IS NOT NULL) AS history
+GROUP BY pool_id, length, day;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.TestPrefixes;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ class TenantQuotaIntegrationTests {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry registry;
 
     private Api installation;
     private Api tenantAdmin;
@@ -166,6 +170,14 @@ class TenantQuotaIntegrationTests {
         assertThat(problem.get("quota").asString()).isEqualTo("/56");
         assertThat(allocate("c", 64).status()).isEqualTo(201);
         assertThat(quota().get("perLength").get("56").get("used").asLong()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(registry.get("ipv6.tenant.quota.limit").tag("tenant", tenant).tag("length", "56").gauge().value())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("ipv6.tenant.quota.used").tag("tenant", tenant).tag("length", "56").gauge().value())
+                    .isEqualTo(1.0);
+            assertThat(registry.find("ipv6.tenant.quota.limit").tag("tenant", tenant).tag("length", "total").gauges())
+                    .isEmpty();
+        });
 
         JsonNode removed = setQuota("{}");
         assertThat(removed.get("perLength").isEmpty()).isTrue();
