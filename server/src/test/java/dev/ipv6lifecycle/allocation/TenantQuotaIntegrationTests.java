@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.TestPrefixes;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,10 +172,13 @@ class TenantQuotaIntegrationTests {
         assertThat(allocate("c", 64).status()).isEqualTo(201);
         assertThat(quota().get("perLength").get("56").get("used").asLong()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(registry.get("ipv6.tenant.quota.limit").tag("tenant", tenant).tag("length", "56").gauge().value())
-                    .isEqualTo(1.0);
-            assertThat(registry.get("ipv6.tenant.quota.used").tag("tenant", tenant).tag("length", "56").gauge().value())
-                    .isEqualTo(1.0);
+            // find, not get: a meter not registered yet fails the assertion, which the wait retries.
+            Gauge limit = registry.find("ipv6.tenant.quota.limit").tag("tenant", tenant).tag("length", "56").gauge();
+            Gauge used = registry.find("ipv6.tenant.quota.used").tag("tenant", tenant).tag("length", "56").gauge();
+            assertThat(limit).isNotNull();
+            assertThat(used).isNotNull();
+            assertThat(limit.value()).isEqualTo(1.0);
+            assertThat(used.value()).isEqualTo(1.0);
             assertThat(registry.find("ipv6.tenant.quota.limit").tag("tenant", tenant).tag("length", "total").gauges())
                     .isEmpty();
         });
