@@ -87,7 +87,7 @@ class PrometheusIntegrationTests {
         // Nothing whose cost grows with the traffic: no capacity monitor, no client-side percentiles
         // (AxonMetricsConfiguration); no Spring Security observations (SecurityConfiguration), while requests
         // are still timed.
-        assertThat(scrape()).doesNotContain("event_processor_capacity", "quantile=\"", "spring_security_")
+        assertThat(scrape()).doesNotContain("event_processor_capacity", "command_bus_capacity", "quantile=\"", "spring_security_")
                 .contains("http_server_requests_seconds_count");
     }
 
