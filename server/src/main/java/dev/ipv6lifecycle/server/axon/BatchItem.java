@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -119,7 +120,9 @@ public final class BatchItem {
         try {
             return call.call();
         } catch (SQLException failure) {
-            throw new SQLStateSQLExceptionTranslator().translate("savepoint", null, failure);
+            // The translator knows no SQLSTATE of class 25 or 3B (no transaction, no such savepoint).
+            DataAccessException translated = new SQLStateSQLExceptionTranslator().translate("savepoint", null, failure);
+            throw translated != null ? translated : new UncategorizedSQLException("savepoint", null, failure);
         }
     }
 }
