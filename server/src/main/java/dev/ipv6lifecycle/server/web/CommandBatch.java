@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.server.web;
 
 import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.server.axon.BatchItem;
+import dev.ipv6lifecycle.server.axon.CommandSettings;
 import dev.ipv6lifecycle.server.axon.RetryableCommandFailures;
 import dev.ipv6lifecycle.server.metrics.OperationMetrics;
 import jakarta.validation.ConstraintViolation;
@@ -34,30 +35,30 @@ import org.springframework.transaction.support.TransactionTemplate;
  * outcome, and the others go on. One that fails after it began to write, or that PostgreSQL refused, can only be
  * undone with the whole transaction: then the batch runs again with a savepoint per command, where such a failure
  * undoes only its own command, and a command that lost a race is tried again at once in the same transaction,
- * which sees what the winner committed. When the commit itself fails for a reason a retry can fix (a lost
+ * which sees what the winner committed, up to {@code ipv6.commands.max-retries} times. When the commit itself fails for a reason a retry can fix (a lost
  * connection, a serialization failure), the whole batch runs again, so the answer always describes what is stored.
  */
 @Component
 public class CommandBatch {
 
     private static final Logger log = LoggerFactory.getLogger(CommandBatch.class);
-    private static final int ATTEMPTS = 5;
-
     private final CommandGateway once;
     private final TransactionTemplate batch;
     private final DataSource dataSource;
     private final Validator validator;
     private final Caller caller;
     private final OperationMetrics metrics;
+    private final int attempts;
 
     CommandBatch(CommandBus commandBus, PlatformTransactionManager transactions, DataSource dataSource,
-                 Validator validator, Caller caller, OperationMetrics metrics) {
+                 Validator validator, Caller caller, OperationMetrics metrics, CommandSettings settings) {
         this.once = DefaultCommandGateway.builder().commandBus(commandBus).build();
         this.batch = new TransactionTemplate(transactions);
         this.dataSource = dataSource;
         this.validator = validator;
         this.caller = caller;
         this.metrics = metrics;
+        this.attempts = settings.maxRetries() + 1;
     }
 
     /** What became of one item of a bulk request: the command's result, or the problem it is answered with. */
@@ -146,7 +147,7 @@ public class CommandBatch {
             } catch (BatchItem.Unrecoverable failure) {
                 throw failure;
             } catch (RuntimeException failure) {
-                if (attempt == ATTEMPTS || !RetryableCommandFailures.isRetryable(failure)) {
+                if (attempt == attempts || !RetryableCommandFailures.isRetryable(failure)) {
                     throw failure;
                 }
                 log.info("A batch of {} commands failed at its commit and runs again: {}", commands.size(),
@@ -167,7 +168,7 @@ public class CommandBatch {
                 throw failure;
             } catch (RuntimeException failure) {
                 // Nothing of this command is left in the transaction: it failed under its savepoint, or before it wrote.
-                if (attempt < ATTEMPTS && RetryableCommandFailures.isRetryable(failure)) {
+                if (attempt < attempts && RetryableCommandFailures.isRetryable(failure)) {
                     continue;
                 }
                 return new Sent(null, failure, System.nanoTime() - start);

@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.security.CallerIdentity;
 import dev.ipv6lifecycle.server.security.Role;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.authentication.TestingAuthenticationToken;
@@ -87,6 +89,21 @@ class CommandBatchIntegrationTests {
                 .satisfies(root -> assertThat(((SQLException) root).getSQLState()).isEqualTo("22012"));
         assertThat(sent.get(2).result()).isEqualTo(i);
         assertThat(writes.stored(g, h, i)).containsOnlyKeys(g, i);
+    }
+
+    @Test
+    void aCommandRefusedAfterItsAggregateWasReadFromTheEventStoreLeavesTheOthersStored() {
+        String j = key("j"), k = key("k");
+
+        // Loading the delegation reads the event store through Axon's connection provider, whose unit of work
+        // would roll the connection back, with the batch's whole transaction, when the command fails.
+        List<CommandBatch.Sent> sent = batch.send(commands(new Write(j),
+                new SuspendPrefixCommand(UUID.randomUUID(), "default", "test", null), new Write(k)));
+
+        assertThat(sent.get(1).failure()).isInstanceOf(AggregateNotFoundException.class);
+        Map<String, Long> stored = writes.stored(j, k);
+        assertThat(stored).containsOnlyKeys(j, k);
+        assertThat(stored.get(j)).isEqualTo(stored.get(k));
     }
 
     @Test
