@@ -300,7 +300,8 @@ public class RadiusSessions {
         return jdbc.query("""
                         UPDATE radius_session SET stopped_at = last_seen_at, stop_cause = 'stale'
                         WHERE tenant_id = ? AND stopped_at IS NULL
-                          AND last_seen_at < ? - make_interval(secs => ? * coalesce(interim_interval_s, ?))
+                          AND last_seen_at < ?::timestamptz
+                              - make_interval(secs => ?::float8 * coalesce(interim_interval_s, ?::integer))
                         RETURNING""" + " " + COLUMNS, RadiusSessions::session, tenantId, Timestamp.from(now), factor,
                 defaultIntervalSeconds);
     }

@@ -16,15 +16,15 @@ import org.springframework.stereotype.Component;
  * {@code ipv6.accounting.stale-active-after} are reported ({@code stale-active}). Tenant by tenant.
  */
 @Component
-class AccountingChecks {
+public class AccountingChecks {
 
     private static final Logger log = LoggerFactory.getLogger(AccountingChecks.class);
     /** Stale ACTIVE delegations named in the log per tenant and run; the count has them all. */
     private static final int LOGGED = 20;
     private static final int STALE_ACTIVE_LIMIT = 100_000;
 
-    /** What one run found. */
-    record Findings(int staleSessions, int staleActive) {
+    /** What one run found: sessions closed as stale, ACTIVE delegations without accounting. */
+    public record Findings(int staleSessions, int staleActive) {
     }
 
     private final RadiusSessions sessions;
@@ -71,7 +71,8 @@ class AccountingChecks {
         return found;
     }
 
-    Findings run(Instant now) {
+    /** Both checks, as the daily sweep runs them. */
+    public Findings run(Instant now) {
         return new Findings(closeStaleSessions(now), reportStaleActive(now));
     }
 }
