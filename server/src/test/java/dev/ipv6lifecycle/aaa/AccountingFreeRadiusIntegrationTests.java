@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.FreeRadiusAaa;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -278,6 +280,46 @@ class AccountingFreeRadiusIntegrationTests {
         assertThat(history.toString()).contains("from accounting").contains("127.0.0.1");
         assertThat(tenant.admin().get("/api/v1/delegations/" + id).json().get("state").asString())
                 .isEqualTo("REVOKING");
+    }
+
+    @Test
+    void theSweepClosesASessionWhoseInterimUpdatesStoppedAsStaleAtItsLastRecord() {
+        // 300 s interval, last record 50 minutes ago: ten intervals without a word.
+        Instant t = now().minusSeconds(3000);
+        acknowledged(record("Start", "127.0.0.14", "quiet-1", "quiet", null, t));
+        await().atMost(DELIVERY).until(() -> only(sessions("userName=quiet")) != null);
+
+        Api.Answer sweep = new Api(port).post("/api/v1/maintenance/sweep", null);
+
+        assertThat(sweep.status()).as(sweep.body()).isEqualTo(200);
+        assertThat(sweep.json().has("staleSessionsClosed")).isTrue();
+        assertThat(sweep.json().has("activeWithoutAccounting")).isTrue();
+        // The sweep, or the minutely check just before it, closed it.
+        JsonNode session = only(sessions("userName=quiet"));
+        assertThat(session.get("stopCause").asString()).isEqualTo("stale");
+        assertThat(Instant.parse(session.get("stoppedAt").asString())).isEqualTo(t);
+        assertThat(drift("stale-session")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aRecordTheServiceCannotUseIsAnsweredAsStoredSoThatFreeRadiusDoesNotResendItForEver() {
+        // Straight to the endpoint, as the reader would deliver them: a status this service does not handle, no NAS,
+        // and a User-Name with a control character (which no RADIUS user name of a delegation can be).
+        List<String> bodies = List.of(
+                "{\"Acct-Status-Type\":{\"value\":[\"Tunnel-Start\"]},\"NAS-IP-Address\":{\"value\":[\"127.0.0.15\"]},"
+                        + "\"Acct-Session-Id\":{\"value\":[\"odd-1\"]}}",
+                "{\"Acct-Status-Type\":{\"value\":[\"Start\"]},\"Acct-Session-Id\":{\"value\":[\"odd-2\"]}}",
+                "{\"Acct-Status-Type\":{\"value\":[\"Start\"]},\"NAS-IP-Address\":{\"value\":[\"127.0.0.15\"]},"
+                        + "\"Acct-Session-Id\":{\"value\":[\"odd-3\"]},\"User-Name\":{\"value\":[\"odd\\u0001\"]}}");
+        for (String body : bodies) {
+            Api.Answer answer = tenant.admin().send("POST", "/api/v1/aaa/accounting", body, Map.of(
+                    "Content-Type", "application/json", "Authorization", "Basic " + Base64.getEncoder()
+                            .encodeToString(("freeradius:" + tenant.aaaKey()).getBytes(StandardCharsets.UTF_8))));
+            assertThat(answer.status()).as(body + " -> " + answer.body()).isEqualTo(204);
+        }
+        // The third one names its session: it is stored, without the user name.
+        assertThat(sessions("open=true").stream().filter(s -> s.get("acctSessionId").asString().equals("odd-3"))
+                .toList()).singleElement().satisfies(s -> assertThat(s.get("userName").isNull()).isTrue());
     }
 
     /** An Accounting-Request as a BNG sends it, dated {@code at}; {@code prefix} may be null. */
