@@ -4,6 +4,7 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,12 @@ public class RadiusSessions {
     public record Applied(Outcome outcome, Optional<Session> session, int closed) {
     }
 
+    /**
+     * How long after a Start another Start of the same key is still taken for its retransmission: RFC 2869's
+     * smallest Acct-Interim-Interval, well beyond any BNG's retransmissions of one record.
+     */
+    static final Duration RETRANSMISSION_WINDOW = Duration.ofSeconds(60);
+
     private static final String COLUMNS = "session_id, tenant_id, nas, nas_ip, acct_session_id, user_name, "
             + "host(prefix) || '/' || masklen(prefix) AS prefix, started_at, last_seen_at, stopped_at, stop_cause, "
             + "interim_interval_s";
@@ -122,10 +129,13 @@ public class RadiusSessions {
             Session open = latest.get();
             return switch (record.status()) {
                 case START -> {
-                    if (open.startedAt() != null && at.isAfter(open.startedAt())
+                    if (open.startedAt() != null && at.isAfter(open.lastSeenAt())
+                            && Duration.between(open.startedAt(), at).compareTo(RETRANSMISSION_WINDOW) > 0
                             && !"interim".equals(openedBy(open.sessionId()))) {
-                        // A new Start for a key that is open since an earlier Start: the NAS reused the id and its
-                        // Stop was lost. The old occurrence ends where the new one begins.
+                        // A new Start for a key that is open since an earlier Start, later than anything the
+                        // session reported and later than a BNG keeps retransmitting: the NAS reused the id and
+                        // its Stop was lost. The old occurrence ends where the new one begins. A retransmission
+                        // dated by its receipt (no Event-Timestamp) falls within the window and changes nothing.
                         close(open.sessionId(), at, "superseded", null);
                         yield new Applied(Outcome.OPENED, Optional.of(insert(record, "start", null)), 1);
                     }

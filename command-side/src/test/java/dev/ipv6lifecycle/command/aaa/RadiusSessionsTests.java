@@ -113,6 +113,18 @@ class RadiusSessionsTests {
     }
 
     @Test
+    void aStartRetransmittedSecondsLaterWithoutEventTimestampChangesNothing() {
+        sessions.apply(record(Status.START, "s-10", null, T));
+
+        // Dated by its receipt: a few seconds after the first copy.
+        assertThat(sessions.apply(record(Status.START, "s-10", null, T.plusSeconds(8))).outcome())
+                .isEqualTo(Outcome.UNCHANGED);
+        assertThat(rows("s-10")).isEqualTo(1);
+        assertThat(sessions.list(tenant, null, "user-s-10", true, 10)).singleElement()
+                .satisfies(open -> assertThat(open.startedAt()).isEqualTo(T));
+    }
+
+    @Test
     void accountingOnClosesTheNasSessionsOfTheTenantOnly() {
         sessions.apply(record(Status.START, "s-5", null, T));
         String otherTenant = tenant + "-other";
