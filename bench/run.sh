@@ -13,6 +13,7 @@
 # SEED_RESERVATIONS=1 (seed prefix_reservation too: about 15 minutes more, see bench/seed.sql),
 # REPLAY_TIMEOUT_S (stop waiting for the rebuild after this long and report the rate so far; 420 s, quick 120 s),
 # SCALE_RESERVATIONS (live reservations seeded into one tenant before the scale phase; 10,000,000, quick 200,000),
+# WARMUP_S (allocations at 16 clients before anything is measured; 120 s, quick 5 s),
 # SCALE_SEED_TIMEOUT_S (start no new chunk of that seeding after this long, 1500 s; the figures say how many).
 # AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
@@ -38,7 +39,7 @@ if [ $QUICK = 1 ]; then
     PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 BIG_POOL=20000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-200000} AAA_USERS=${AAA_USERS:-200} AAA_S=${AAA_S:-3}
 else
-    PGBENCH_S=20 WARMUP_S=15 ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+    PGBENCH_S=20 WARMUP_S=${WARMUP_S:-120} ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000} AAA_USERS=${AAA_USERS:-20000} AAA_S=${AAA_S:-20}
 fi
 
@@ -173,6 +174,8 @@ POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "20
     | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
 
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
+# Long enough for the JIT: on two cores its compiler threads still used as much CPU as the request threads after
+# 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler.
 log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
 loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt > /dev/null
 # What one allocation costs PostgreSQL, whatever the machine's load: transactions and statements (everything

@@ -10,7 +10,7 @@ radius_start() {
     local dir=$1
     mkdir -p "$dir"
     RADIUS_PORT=$(free_port)
-    sed -e "s|@DIR@|$dir|g" -e "s|@SECRET@|$RADIUS_SECRET|g" -e "s|@PORT@|$RADIUS_PORT|g" \
+    sed -e "s|@DIR@|$dir|g" -e "s|@SECRET@|$RADIUS_SECRET|g" -e "s|@PORT@|$RADIUS_PORT|g" -e "s|@ACCT_PORT@|$((RADIUS_PORT + 1))|g" \
         -e "s|@SHIPPED@|$ROOT/radius/freeradius|g" -e "s|@THREADS_START@|32|g" -e "s|@THREADS_MAX@|64|g" \
         "$ROOT/test-support/src/main/resources/dev/ipv6lifecycle/testsupport/freeradius-aaa.conf" > "$dir/radiusd.conf"
     IPV6_LIFECYCLE_URL=$2 IPV6_LIFECYCLE_API_KEY=$3 /usr/sbin/freeradius -f -l stdout -d "$dir" > "$dir/radiusd.out" 2>&1 &

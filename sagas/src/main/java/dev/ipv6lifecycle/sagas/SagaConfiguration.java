@@ -42,9 +42,9 @@ class SagaConfiguration {
 
     @Bean(destroyMethod = "close")
     AfterCommitOutbox sagaOutbox(NetworkAccessServer nas, Ipam ipam, MeterRegistry registry, CommandGateway commands,
-                                 SagaSettings settings) {
+                                 SagaSettings settings, LiveSessions sessions) {
         AtomicInteger threads = new AtomicInteger();
-        return new AfterCommitOutbox(new NetworkCalls(nas, ipam, registry), commands,
+        return new AfterCommitOutbox(new NetworkCalls(nas, ipam, registry, sessions), commands,
                 Executors.newFixedThreadPool(settings.networkThreads(), runnable -> {
                     Thread thread = new Thread(runnable, "network-call-" + threads.incrementAndGet());
                     thread.setDaemon(true);

@@ -24,39 +24,48 @@ import org.springframework.stereotype.Component;
  * Tells the NAS about transitions made outside the sagas: a CoA restricting a suspended session, a CoA
  * pushing the prefix again on resume, and for an activation by hand (not by the activation saga) the CoA
  * and the IPAM record. One attempt each, with the RADIUS client's own retransmissions; the outcome is
- * recorded as an event. Nothing is sent when the peer is not configured or the session is unknown.
+ * recorded as an event. Nothing is sent when the peer is not configured or the session is unknown: neither in the
+ * event's {@code nas} details nor among the sessions RADIUS accounting reports for the prefix ({@link LiveSessions},
+ * which {@link NetworkCalls} addresses when the details are missing). An activation that RADIUS accounting caused
+ * (actor {@code radius:<nas>}) pushes nothing: the network reported the prefix itself.
  */
 @Component
 @ProcessingGroup(SagaGroups.SESSION_NOTIFICATIONS)
 class SessionNotifier {
 
     static final String ACTOR = "notifier:session";
+    /** The actor of what RADIUS accounting caused: {@code radius:<nas>}. */
+    static final String RADIUS_ACTOR_PREFIX = "radius:";
 
     private final SagaOutbox outbox;
     private final NetworkAccessServer nas;
     private final Ipam ipam;
     private final JdbcTemplate jdbc;
+    private final LiveSessions sessions;
 
-    SessionNotifier(SagaOutbox outbox, NetworkAccessServer nas, Ipam ipam, JdbcTemplate jdbc) {
+    SessionNotifier(SagaOutbox outbox, NetworkAccessServer nas, Ipam ipam, JdbcTemplate jdbc, LiveSessions sessions) {
         this.outbox = outbox;
         this.nas = nas;
         this.ipam = ipam;
         this.jdbc = jdbc;
+        this.sessions = sessions;
     }
 
     @EventHandler
     void on(PrefixSuspendedEvent event) {
-        if (reachable(event.nas())) {
-            outbox.call(RESTRICT, new DelegationTarget(event.delegationId(), event.tenantId(), null, null, event.nas()),
-                    1, ACTOR);
+        for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
+            if (reachable(target)) {
+                outbox.call(RESTRICT, target, 1, ACTOR);
+            }
         }
     }
 
     @EventHandler
     void on(PrefixResumedEvent event) {
-        if (reachable(event.nas())) {
-            target(event.delegationId(), event.tenantId(), event.nas())
-                    .forEach(target -> outbox.call(PUSH_PREFIX, target, 1, ACTOR));
+        for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
+            if (reachable(target)) {
+                outbox.call(PUSH_PREFIX, target, 1, ACTOR);
+            }
         }
     }
 
@@ -65,8 +74,9 @@ class SessionNotifier {
         if (ActivationSaga.ACTOR.equals(actor)) {
             return; // the saga has done both already
         }
+        boolean reportedByNetwork = actor != null && actor.startsWith(RADIUS_ACTOR_PREFIX);
         for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
-            if (reachable(event.nas())) {
+            if (!reportedByNetwork && reachable(target)) {
                 outbox.call(PUSH_PREFIX, target, 1, ACTOR);
             }
             if (ipam.enabled()) {
@@ -75,8 +85,10 @@ class SessionNotifier {
         }
     }
 
-    private boolean reachable(NasSession session) {
-        return session != null && nas.enabled();
+    /** Whether a RADIUS call has somewhere to go: the command's session details, or a live session. */
+    private boolean reachable(DelegationTarget target) {
+        return nas.enabled() && (target.nas() != null
+                || !sessions.carrying(target.tenantId(), target.prefix()).isEmpty());
     }
 
     /** The prefix and subscriber, from the command side's reservation (always current, unlike the views). */

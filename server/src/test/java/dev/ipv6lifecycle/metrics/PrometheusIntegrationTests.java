@@ -77,7 +77,9 @@ class PrometheusIntegrationTests {
                 "# TYPE ipv6_lifecycle_sweep_last_success_timestamp_seconds gauge",
                 "# TYPE ipv6_network_notifications_total counter",
                 "# TYPE ipv6_aaa_authorizations_total counter",
-                "# TYPE ipv6_aaa_authorization_duration_seconds histogram");
+                "# TYPE ipv6_aaa_authorization_duration_seconds histogram",
+                "# TYPE ipv6_aaa_accounting_records_total counter",
+                "# TYPE ipv6_network_drift_total counter");
         assertThat(scrape).contains(
                 "ipv6_lifecycle_operations_total{operation=\"allocate\",outcome=\"success\",tenant=\"default\"}",
                 "ipv6_lifecycle_operations_total{operation=\"suspend\",outcome=\"rejected\",tenant=\"default\"}",
@@ -90,7 +92,10 @@ class PrometheusIntegrationTests {
                 "ipv6_prefix_leak_total{tenant=\"default\"} 0.0",
                 "ipv6_aaa_authorizations_total{outcome=\"suspended\"}",
                 "ipv6_aaa_authorizations_total{outcome=\"none\"}",
-                "ipv6_aaa_authorization_duration_seconds_bucket{le=");
+                "ipv6_aaa_authorization_duration_seconds_bucket{le=",
+                "ipv6_aaa_accounting_records_total{outcome=\"opened\",status=\"start\"}",
+                "ipv6_network_drift_total{kind=\"duplicate\",tenant=\"default\"} 0.0",
+                "ipv6_network_drift_total{kind=\"stale-session\",tenant=\"default\"} 0.0");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(scrape()).contains(
                 "# TYPE ipv6_lifecycle_prefixes gauge",
                 "# TYPE ipv6_pool_utilization_percent gauge",
@@ -110,7 +115,7 @@ class PrometheusIntegrationTests {
         // Nothing whose cost grows with the traffic: no capacity monitor, no client-side percentiles
         // (AxonMetricsConfiguration); no Spring Security observations (SecurityConfiguration), while requests
         // are still timed.
-        assertThat(scrape()).doesNotContain("event_processor_capacity", "quantile=\"", "spring_security_")
+        assertThat(scrape()).doesNotContain("event_processor_capacity", "command_bus_capacity", "quantile=\"", "spring_security_")
                 .contains("http_server_requests_seconds_count");
     }
 
@@ -171,12 +176,12 @@ class PrometheusIntegrationTests {
                 JsonNode answer = prometheus.query(expression);
                 assertThat(answer.path("status").asString()).as("%s -> %s", expression, answer).isEqualTo("success");
             }
-            JsonNode rules = prometheus.get("/api/v1/rules");
             int loaded = 0;
-            for (JsonNode group : rules.path("data").path("groups")) {
+            for (JsonNode group : prometheus.get("/api/v1/rules").path("data").path("groups")) {
                 loaded += group.path("rules").size();
             }
-            assertThat(loaded).as("Prometheus loaded every rule of alerts.yml").isEqualTo(alerts.size());
+            assertThat(loaded).as("Prometheus loaded every rule of alerts.yml, in all its groups")
+                    .isEqualTo(alerts.size());
         }
     }
 

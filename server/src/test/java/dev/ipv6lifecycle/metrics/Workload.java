@@ -54,6 +54,11 @@ final class Workload {
             assertThat(radius.post("/api/v1/aaa/authorize", "{\"User-Name\": {\"type\": \"string\", \"value\": [\""
                     + subscriber + asked[0] + "\"]}}").status()).isEqualTo(Integer.parseInt(asked[1]));
         }
+        // And its accounting: a session starts (the tenant's drift series exist from here on).
+        assertThat(radius.post("/api/v1/aaa/accounting", "{\"Acct-Status-Type\": {\"value\": [\"Start\"]}, "
+                + "\"NAS-IP-Address\": {\"value\": [\"127.0.0.1\"]}, \"Acct-Session-Id\": {\"value\": [\""
+                + subscriber + "\"]}, \"User-Name\": {\"value\": [\"" + subscriber + "-active\"]}}").status())
+                .isEqualTo(204);
 
         // A refused transition: a revoking delegation cannot be suspended (409, outcome "rejected").
         assertThat(http.post("/api/v1/delegations/" + revoking + "/suspend", null).status()).isEqualTo(409);

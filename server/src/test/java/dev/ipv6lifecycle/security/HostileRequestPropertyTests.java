@@ -44,10 +44,11 @@ class HostileRequestPropertyTests {
     static final int TRIES = 10_000;
 
     /**
-     * Housekeeping that moves by itself while the service idles: event processors' token claims and the
-     * scheduler's heartbeats. Every other table must be unchanged.
+     * Housekeeping that moves by itself while the service idles: event processors' token claims, the
+     * scheduler's heartbeats, and the RADIUS sessions of other test classes that the minutely accounting check
+     * closes as stale. Every other table must be unchanged.
      */
-    private static final List<String> HOUSEKEEPING = List.of("token_entry", "scheduled_tasks");
+    private static final List<String> HOUSEKEEPING = List.of("token_entry", "scheduled_tasks", "radius_session");
 
     /**
      * The delegations per pool and state, as totals plus the deltas not yet folded into them: the gauges'

@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * these tests are about). Requests are sent with {@code radclient} ({@code freeradius-utils}), which decodes the
  * answer from the wire with FreeRADIUS's dictionaries.
  *
+ * <p>Accounting goes as an operator's would with the shipped files: the virtual server buffers each record with
+ * the policy {@code ipv6_lifecycle_accounting} and answers at once; the shipped reader server
+ * ({@code sites-available/ipv6_lifecycle_accounting}) delivers the buffer to the service.
+ *
  * <p>Like {@link FreeRadiusNas}, its configuration is written from scratch into a temporary directory, so nothing
  * of the host's set-up leaks in and it runs without privileges. Close it to stop the process and remove the
  * directory.
@@ -34,6 +38,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final int accountingPort;
     private final String secret;
     private final Process process;
     private final Path logFile;
@@ -47,9 +52,11 @@ public final class FreeRadiusAaa implements AutoCloseable {
         }
     }
 
-    private FreeRadiusAaa(Path directory, int port, String secret, Process process, Path logFile) {
+    private FreeRadiusAaa(Path directory, int port, int accountingPort, String secret, Process process,
+                          Path logFile) {
         this.directory = directory;
         this.port = port;
+        this.accountingPort = accountingPort;
         this.secret = secret;
         this.process = process;
         this.logFile = logFile;
@@ -73,7 +80,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return launch(secret, serviceUrl, apiKey, FreeRadiusNas.freeUdpPort());
+                return launch(secret, serviceUrl, apiKey, FreeRadiusNas.freeUdpPort(), FreeRadiusNas.freeUdpPort());
             } catch (IllegalStateException e) {
                 failure = e;
             }
@@ -92,11 +99,16 @@ public final class FreeRadiusAaa implements AutoCloseable {
         throw new IllegalStateException("no radius/freeradius above " + Path.of("").toAbsolutePath());
     }
 
-    private static FreeRadiusAaa launch(String secret, String serviceUrl, String apiKey, int port) {
+    private static FreeRadiusAaa launch(String secret, String serviceUrl, String apiKey, int port,
+                                        int accountingPort) {
+        if (port == accountingPort) {
+            throw new IllegalStateException("the same free port twice: " + port);
+        }
         Path directory;
         try {
             directory = Files.createTempDirectory("freeradius-aaa-");
-            Files.writeString(directory.resolve("radiusd.conf"), configuration(directory, secret, port));
+            Files.writeString(directory.resolve("radiusd.conf"), configuration(directory, secret, port,
+                    accountingPort));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +124,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
             FreeRadiusNas.deleteRecursively(directory);
             throw new IllegalStateException("cannot run " + FreeRadiusNas.EXECUTABLE, e);
         }
-        FreeRadiusAaa aaa = new FreeRadiusAaa(directory, port, secret, process, logFile);
+        FreeRadiusAaa aaa = new FreeRadiusAaa(directory, port, accountingPort, secret, process, logFile);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!aaa.ready()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -138,7 +150,7 @@ public final class FreeRadiusAaa implements AutoCloseable {
         StringBuilder packet = new StringBuilder();
         attributes.forEach((name, value) -> packet.append(name).append(" = \"").append(value).append("\"\n"));
         long started = System.nanoTime();
-        String output = radclient(packet.toString(), "-x", "-r", "1", "-t", "5");
+        String output = radclient(packet.toString(), port, "auth", "-x", "-r", "1", "-t", "5");
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         return parse(output, elapsed);
     }
@@ -148,11 +160,22 @@ public final class FreeRadiusAaa implements AutoCloseable {
         return authorize(Map.of("User-Name", userName));
     }
 
+    /**
+     * Sends one Accounting-Request with these attributes (name to value, as radclient reads them), as a BNG would;
+     * answers the packet type FreeRADIUS answered with ({@code Accounting-Response}), or {@code null} for none.
+     */
+    public String account(Map<String, String> attributes) {
+        StringBuilder packet = new StringBuilder();
+        attributes.forEach((name, value) -> packet.append(name).append(" = \"").append(value).append("\"\n"));
+        return parse(radclient(packet.toString(), accountingPort, "acct", "-x", "-r", "1", "-t", "5"),
+                Duration.ZERO).packetType();
+    }
+
     /** Runs radclient against this server with {@code packets} on its standard input; answers its output. */
-    private String radclient(String packets, String... options) {
+    private String radclient(String packets, int toPort, String type, String... options) {
         List<String> command = new ArrayList<>(List.of(RADCLIENT.toString(), "-D", "/usr/share/freeradius"));
         command.addAll(List.of(options));
-        command.addAll(List.of("127.0.0.1:" + port, "auth", secret));
+        command.addAll(List.of("127.0.0.1:" + toPort, type, secret));
         try {
             Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
             client.getOutputStream().write(packets.getBytes(StandardCharsets.UTF_8));
@@ -201,11 +224,12 @@ public final class FreeRadiusAaa implements AutoCloseable {
     }
 
     /** The configuration template shared with the benchmark, filled in. */
-    private static String configuration(Path directory, String secret, int port) {
+    private static String configuration(Path directory, String secret, int port, int accountingPort) {
         try (InputStream template = FreeRadiusAaa.class.getResourceAsStream("freeradius-aaa.conf")) {
             return new String(template.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("@DIR@", directory.toString()).replace("@SECRET@", secret)
-                    .replace("@PORT@", Integer.toString(port)).replace("@SHIPPED@", shippedConfiguration().toString())
+                    .replace("@PORT@", Integer.toString(port))
+                    .replace("@ACCT_PORT@", Integer.toString(accountingPort)).replace("@SHIPPED@", shippedConfiguration().toString())
                     .replace("@THREADS_START@", "8").replace("@THREADS_MAX@", "32");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,42 +2,59 @@ package dev.ipv6lifecycle.command.delegation;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import java.math.BigInteger;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * The arithmetic of the ledger's buddy system: the blocks that enclose a prefix and the buddy of each, as the
  * PostgreSQL array literals its statements take.
  *
  * <p>Every allocation sends about a hundred related prefixes (enclosing blocks and buddies). They are computed
- * on the 128-bit address and written uncompressed: building an Ipv6Prefix for each, with its RFC 5952 text,
+ * on the two 64-bit halves of the address and written uncompressed: building an Ipv6Prefix for each, with its RFC 5952 text,
  * was a tenth of an allocation request's CPU (BENCHMARKS.md). PostgreSQL reads any IPv6 spelling and
  * compares cidr values, not text.
  */
 final class BuddyBlocks {
 
-    private static final BigInteger ALL_ONES = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private BuddyBlocks() {
     }
 
     /** {@code prefix} and every prefix enclosing it, as a PostgreSQL array: matched by equality, an index lookup. */
     static String enclosing(Ipv6Prefix prefix) {
-        BigInteger network = prefix.network();
-        return array(IntStream.rangeClosed(0, prefix.length()).mapToObj(length -> cidr(masked(network, length), length)));
+        long high = prefix.network().shiftRight(64).longValue();
+        long low = prefix.network().longValue();
+        StringBuilder array = new StringBuilder(44 * (prefix.length() + 1)).append('{');
+        for (int length = 0; length <= prefix.length(); length++) {
+            appendCidr(array, high & highMask(length), low & lowMask(length), length);
+        }
+        return close(array);
     }
 
     /** The buddy of the block of each length 1 to {@code prefix.length()} enclosing it (its last bit flipped). */
     static String buddies(Ipv6Prefix prefix) {
-        BigInteger network = prefix.network();
-        return array(IntStream.rangeClosed(1, prefix.length())
-                .mapToObj(length -> cidr(masked(network, length).flipBit(128 - length), length)));
+        long high = prefix.network().shiftRight(64).longValue();
+        long low = prefix.network().longValue();
+        StringBuilder array = new StringBuilder(44 * prefix.length()).append('{');
+        for (int length = 1; length <= prefix.length(); length++) {
+            long buddyHigh = high & highMask(length);
+            long buddyLow = low & lowMask(length);
+            if (length <= 64) {
+                buddyHigh ^= 1L << (64 - length);
+            } else {
+                buddyLow ^= 1L << (128 - length);
+            }
+            appendCidr(array, buddyHigh, buddyLow, length);
+        }
+        return close(array);
     }
 
     /** The lengths 1 to {@code length}, as a PostgreSQL array: the length of each of {@link #buddies}. */
     static String lengthsUpTo(int length) {
-        return array(IntStream.rangeClosed(1, length).mapToObj(String::valueOf));
+        StringBuilder array = new StringBuilder(4 * length).append('{');
+        for (int each = 1; each <= length; each++) {
+            array.append(each).append(',');
+        }
+        return close(array);
     }
 
     /** The other half of the block's parent. */
@@ -47,23 +64,38 @@ final class BuddyBlocks {
         return first.equals(block) ? parent.subPrefix(block.length(), BigInteger.ONE) : first;
     }
 
-    /** The prefix as PostgreSQL cidr text, eight groups of four hex digits. */
-    static String cidr(BigInteger network, int length) {
-        String hex = network.toString(16);
-        StringBuilder text = new StringBuilder(44).append("0".repeat(32 - hex.length())).append(hex);
-        for (int group = 7; group > 0; group--) {
-            text.insert(group * 4, ':');
+    /** The bits of the upper 64 that a prefix of {@code length} keeps. */
+    private static long highMask(int length) {
+        return length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+    }
+
+    /** The bits of the lower 64 that a prefix of {@code length} keeps. */
+    private static long lowMask(int length) {
+        return length <= 64 ? 0 : -1L << (128 - length);
+    }
+
+    /** The prefix as PostgreSQL cidr text, eight groups of four hex digits, then a comma. */
+    private static void appendCidr(StringBuilder text, long high, long low, int length) {
+        appendGroups(text, high);
+        text.append(':');
+        appendGroups(text, low);
+        text.append('/').append(length).append(',');
+    }
+
+    private static void appendGroups(StringBuilder text, long bits) {
+        for (int digit = 15; digit >= 0; digit--) {
+            text.append(HEX[(int) (bits >>> (4 * digit)) & 0xf]);
+            if (digit % 4 == 0 && digit > 0) {
+                text.append(':');
+            }
         }
-        return text.append('/').append(length).toString();
     }
 
-    /** {@code address} with the bits below {@code length} cleared. */
-    private static BigInteger masked(BigInteger address, int length) {
-        return address.and(ALL_ONES.shiftLeft(128 - length).and(ALL_ONES));
-    }
-
-    /** A PostgreSQL array literal of values that need no quoting (prefixes, numbers). */
-    private static String array(Stream<String> values) {
-        return values.collect(Collectors.joining(",", "{", "}"));
+    /** Ends a PostgreSQL array literal of values that need no quoting, replacing the last value's comma. */
+    private static String close(StringBuilder array) {
+        if (array.charAt(array.length() - 1) == ',') {
+            array.setLength(array.length() - 1);
+        }
+        return array.append('}').toString();
     }
 }

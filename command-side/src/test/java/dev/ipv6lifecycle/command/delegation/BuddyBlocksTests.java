@@ -18,7 +18,8 @@ class BuddyBlocksTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"2001:db8:12:3400::/56", "2001:db8::/32", "2a01:ffff:ffff:ffff::/64", "2001:db8:8000::/48",
-            "8000::/1", "::/0", "3fff:ffff:ffff:fffe::/63"})
+            "8000::/1", "::/0", "3fff:ffff:ffff:fffe::/63", "2001:db8:0:1:8000::/65",
+            "3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"})
     void enclosingBlocksAreEveryParentFromTheWholeSpaceDown(String text) {
         Ipv6Prefix prefix = Ipv6Prefix.parse(text);
 
@@ -29,7 +30,8 @@ class BuddyBlocksTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"2001:db8:12:3400::/56", "2001:db8::/32", "2a01:ffff:ffff:ffff::/64", "2001:db8:8000::/48",
-            "8000::/1", "3fff:ffff:ffff:fffe::/63"})
+            "8000::/1", "3fff:ffff:ffff:fffe::/63", "2001:db8:0:1:8000::/65",
+            "3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"})
     void buddiesAreTheOtherHalfOfEachEnclosingBlocksParent(String text) {
         Ipv6Prefix prefix = Ipv6Prefix.parse(text);
 

@@ -6,11 +6,15 @@ import dev.ipv6lifecycle.api.audit.Attribution;
 import dev.ipv6lifecycle.api.audit.AttributionQuery;
 import dev.ipv6lifecycle.api.audit.Stats;
 import dev.ipv6lifecycle.api.audit.StatsQuery;
+import dev.ipv6lifecycle.command.aaa.RadiusSessions;
+import dev.ipv6lifecycle.command.aaa.RadiusSessions.Session;
 import dev.ipv6lifecycle.server.web.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.MediaType;
@@ -29,17 +33,28 @@ class AuditController {
     private final QueryGateway queries;
     private final AuditExport export;
     private final Caller caller;
+    private final RadiusSessions sessions;
 
-    AuditController(QueryGateway queries, AuditExport export, Caller caller) {
+    AuditController(QueryGateway queries, AuditExport export, Caller caller, RadiusSessions sessions) {
         this.queries = queries;
         this.export = export;
         this.caller = caller;
+        this.sessions = sessions;
+    }
+
+    /**
+     * A holding, and beside it the evidence from the network: the RADIUS sessions that carried the prefix at that
+     * instant, as accounting reported them (empty when the NAS sends no accounting, or not the prefix).
+     */
+    record AttributionAnswer(Ipv6Prefix prefix, String subscriberId, UUID delegationId, Instant from, Instant to,
+                             List<Session> sessions) {
     }
 
     @GetMapping("/attribution")
     @Operation(summary = "Who held an address or prefix at a time", description = "Give `address` or `prefix`, "
-            + "and `at` (ISO-8601). A holding runs from allocation until revocation completed. 404 when nobody did.")
-    Attribution attribution(
+            + "and `at` (ISO-8601). A holding runs from allocation until revocation completed. 404 when nobody did. "
+            + "`sessions` are the RADIUS sessions that accounting reported carrying the prefix at that instant.")
+    AttributionAnswer attribution(
             @Parameter(example = "2001:db8:12:3456::1") @RequestParam(required = false) String address,
             @Parameter(example = "2001:db8:12:3400::/56") @RequestParam(required = false) Ipv6Prefix prefix,
             @Parameter(example = "2026-03-14T10:00:00Z") @RequestParam Instant at) {
@@ -47,9 +62,12 @@ class AuditController {
             throw DomainRejection.invalid("give exactly one of address and prefix");
         }
         Ipv6Prefix subject = prefix != null ? prefix : Ipv6Prefix.parse(address.strip() + "/128");
-        return queries.query(new AttributionQuery(caller.tenantId(), subject, at),
+        String tenantId = caller.tenantId();
+        Attribution holding = queries.query(new AttributionQuery(tenantId, subject, at),
                         ResponseTypes.optionalInstanceOf(Attribution.class)).join()
                 .orElseThrow(() -> new NobodyHeldItException(subject, at));
+        return new AttributionAnswer(holding.prefix(), holding.subscriberId(), holding.delegationId(), holding.from(),
+                holding.to(), sessions.carrying(tenantId, holding.prefix(), at));
     }
 
     @GetMapping(value = "/audit/events", produces = "application/x-ndjson")

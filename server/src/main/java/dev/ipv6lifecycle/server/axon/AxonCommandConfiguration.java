@@ -15,6 +15,7 @@ import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,6 +53,12 @@ class AxonCommandConfiguration {
         RetryScheduler onlyRetryable = (command, failure, failures, dispatch) -> RetryableCommandFailures
                 .isRetryable(failure) && backoff.scheduleRetry(command, failure, failures, dispatch);
         return DefaultCommandGateway.builder().commandBus(commandBus).retryScheduler(onlyRetryable).build();
+    }
+
+    /** Lets a batch tell whether a command that failed had begun to write ({@link BatchItem}). */
+    @Bean
+    SmartInitializingSingleton batchItemsSeeTheirWrites(CommandBus commandBus) {
+        return () -> commandBus.registerHandlerInterceptor(BatchItem.WRITES);
     }
 
     /** Axon's units of work on Spring's transactions; see {@link JoiningUnitsOfWork} for its one difference. */

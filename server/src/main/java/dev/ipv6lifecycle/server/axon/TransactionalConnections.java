@@ -16,7 +16,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * request that failed after its events were appended (an allocation that lost a race, or went over a
  * tenant quota) thus rolled back the whole batch's transaction, with the commands already answered as
  * stored, and left its savepoint nowhere. Here both belong to the transaction: Spring's transaction manager
- * ends it, and a failed command of a batch rolls back to its savepoint only ({@link Savepoints}).
+ * ends it, and a failed command of a batch rolls back to its savepoint only ({@link BatchItem}).
  */
 final class TransactionalConnections implements ConnectionProvider {
 

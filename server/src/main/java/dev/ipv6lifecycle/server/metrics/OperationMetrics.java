@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,20 +47,24 @@ public class OperationMetrics {
 
     /** Runs {@code send}, then counts and times it under the command's operation and the outcome. */
     public <R> R record(String tenant, Object command, Supplier<R> send) {
-        String operation = operation(command);
-        Timer.Sample sample = Timer.start(registry);
-        String outcome = ERROR;
+        long start = System.nanoTime();
+        Throwable failure = null;
         try {
-            R result = send.get();
-            outcome = SUCCESS;
-            return result;
-        } catch (DomainRejection rejection) {
-            outcome = REJECTED;
-            throw rejection;
+            return send.get();
+        } catch (RuntimeException | Error thrown) {
+            failure = thrown;
+            throw thrown;
         } finally {
-            sample.stop(timer(operation));
-            counter(tenant, operation, outcome).increment();
+            record(tenant, command, System.nanoTime() - start, failure);
         }
+    }
+
+    /** Counts and times a command that took {@code nanos} and failed with {@code failure}, or succeeded (null). */
+    public void record(String tenant, Object command, long nanos, Throwable failure) {
+        String operation = operation(command);
+        String outcome = failure == null ? SUCCESS : failure instanceof DomainRejection ? REJECTED : ERROR;
+        timer(operation).record(nanos, TimeUnit.NANOSECONDS);
+        counter(tenant, operation, outcome).increment();
     }
 
     Counter counter(String tenant, String operation, String outcome) {

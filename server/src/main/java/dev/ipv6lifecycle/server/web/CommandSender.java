@@ -1,32 +1,112 @@
 package dev.ipv6lifecycle.server.web;
 
-import dev.ipv6lifecycle.api.audit.Actor;
-import dev.ipv6lifecycle.server.metrics.OperationMetrics;
-import java.util.Map;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import dev.ipv6lifecycle.server.axon.CommandSettings;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import org.springframework.stereotype.Component;
 
 /**
  * Sends a command on behalf of the caller and waits for its outcome. The caller becomes the {@code actor}
- * metadata, which Axon copies onto every event the command causes: the audit trail's "who". Every command
- * is counted and timed here ({@link OperationMetrics}), the one place all REST commands pass through.
+ * metadata, which Axon copies onto every event the command causes: the audit trail's "who". Every command is
+ * counted and timed ({@code OperationMetrics}) by {@link CommandBatch}, which all REST commands pass through.
+ *
+ * <p>Commands that arrive while others are being sent are sent together, in one transaction ({@link CommandBatch}),
+ * up to {@code ipv6.commands.max-group} at a time: under load one commit serves many requests, and a request that
+ * arrives alone is sent at once, alone. At most {@code ipv6.commands.concurrent-groups} groups are under way at
+ * once; the thread of a waiting request sends the next group, so no thread of our own is needed. Each request
+ * still gets the answer it would have got alone: its own result, or the exception that refused it.
  */
 @Component
 public class CommandSender {
 
-    private final CommandGateway commands;
+    private final CommandBatch batch;
     private final Caller caller;
-    private final OperationMetrics metrics;
+    private final int maxGroup;
+    private final int concurrentGroups;
+    private final Queue<Waiting> waiting = new ArrayDeque<>();
+    private int groupsUnderWay;
 
-    CommandSender(CommandGateway commands, Caller caller, OperationMetrics metrics) {
-        this.commands = commands;
+    CommandSender(CommandBatch batch, Caller caller, CommandSettings settings) {
+        this.batch = batch;
         this.caller = caller;
-        this.metrics = metrics;
+        this.maxGroup = settings.maxGroup();
+        this.concurrentGroups = settings.concurrentGroups();
     }
 
+    private static final class Waiting {
+        final CommandBatch.Command command;
+        CommandBatch.Sent sent;
+
+        Waiting(CommandBatch.Command command) {
+            this.command = command;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
     public <R> R send(Object command) {
-        return metrics.record(caller.tenantId(), command, () -> commands.sendAndWait(
-                GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, caller.actor()))));
+        Waiting mine = new Waiting(new CommandBatch.Command(caller.tenantId(), caller.actor(), command));
+        boolean interrupted = false;
+        try {
+            synchronized (waiting) {
+                waiting.add(mine);
+            }
+            while (true) {
+                List<Waiting> group = new ArrayList<>();
+                synchronized (waiting) {
+                    while (mine.sent == null && groupsUnderWay == concurrentGroups) {
+                        interrupted |= awaitTurn();
+                    }
+                    if (mine.sent != null) {
+                        if (mine.sent.failure() != null) {
+                            throw mine.sent.failure();
+                        }
+                        return (R) mine.sent.result();
+                    }
+                    groupsUnderWay++;
+                    while (group.size() < maxGroup && !waiting.isEmpty()) {
+                        group.add(waiting.remove());
+                    }
+                }
+                sendTogether(group);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void sendTogether(List<Waiting> group) {
+        List<CommandBatch.Sent> sent = null;
+        try {
+            sent = batch.send(group.stream().map(waiting -> waiting.command).toList());
+        } catch (RuntimeException failure) {
+            // The transaction failed as a whole (its commit, after the retries a retry can fix): so did every command.
+            sent = group.stream().map(waiting -> new CommandBatch.Sent(null, failure, 0)).toList();
+        } finally {
+            synchronized (waiting) {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).sent = sent != null ? sent.get(i) : new CommandBatch.Sent(null,
+                            new IllegalStateException("the group of commands this one was sent with failed"), 0);
+                }
+                groupsUnderWay--;
+                waiting.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits for a turn, through interrupts (reported, and kept for whoever asks next): a request that gave up here
+     * would leave its command to be sent with no one to answer.
+     */
+    private boolean awaitTurn() {
+        try {
+            waiting.wait();
+            return false;
+        } catch (InterruptedException interrupted) {
+            return true;
+        }
     }
 }
