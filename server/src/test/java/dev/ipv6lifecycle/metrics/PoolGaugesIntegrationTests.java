@@ -86,6 +86,8 @@ class PoolGaugesIntegrationTests {
         }
         assertThat(registry.get("ipv6.pool.utilization.percent").tag("pool", pool).gauge().value())
                 .isEqualTo(view.get("utilizationPercent").asDouble());
+        assertThat(registry.get("ipv6.pool.largest.free.block.length").tag("pool", pool).gauge().value())
+                .isEqualTo(view.get("largestFreeBlock").asDouble());
     }
 
     private static String allocate(Api http, String pool, String subscriber, int length) {

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,10 +42,26 @@ class PrometheusIntegrationTests {
     private String pool;
     private final Path repository = MonitoringFiles.repositoryRoot();
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     @BeforeAll
     void runTheWorkload() {
         http = new Api(port);
         pool = Workload.run(http, commands);
+        // The capacity panels' series: a quota of the tenant (large enough to refuse nothing), and a history
+        // of the pool's last days in the capacity trend, for the exhaustion forecast.
+        assertThat(http.send("PUT", "/api/v1/admin/quotas/" + Caller.DEFAULT_TENANT, "{\"total\": 100000000}",
+                Map.of("Content-Type", "application/json")).status()).isEqualTo(200);
+        jdbc.update("""
+                INSERT INTO capacity_trend (pool_id, length, day, taken, returned)
+                SELECT ?::uuid, 64, (now() AT TIME ZONE 'UTC')::date - day, 50, 0 FROM generate_series(1, 7) AS day""", pool);
+    }
+
+    @AfterAll
+    void removeTheQuota() {
+        assertThat(http.send("PUT", "/api/v1/admin/quotas/" + Caller.DEFAULT_TENANT, "{}",
+                Map.of("Content-Type", "application/json")).status()).isEqualTo(200);
     }
 
     @Test
@@ -84,7 +102,12 @@ class PrometheusIntegrationTests {
                 "# TYPE ipv6_pool_free_prefixes gauge",
                 "ipv6_lifecycle_prefixes{pool=\"" + pool + "\",state=\"REVOKING\",tenant=\"default\"} 2.0",
                 "ipv6_pool_free_prefixes{length=\"64\",pool=\"" + pool + "\",tenant=\"default\"}",
-                "ipv6_pool_utilization_percent{pool=\"" + pool + "\",tenant=\"default\"}"));
+                "ipv6_pool_utilization_percent{pool=\"" + pool + "\",tenant=\"default\"}",
+                "# TYPE ipv6_pool_largest_free_block_length gauge",
+                "ipv6_pool_largest_free_block_length{pool=\"" + pool + "\",tenant=\"default\"}",
+                "ipv6_pool_exhaustion_forecast_days{length=\"64\",pool=\"" + pool + "\",tenant=\"default\"}",
+                "ipv6_tenant_quota_limit{length=\"total\",tenant=\"default\"}",
+                "# TYPE ipv6_tenant_quota_used gauge"));
         // Axon's own, through axon-micrometer with dimensional names (in snake_case, see PrometheusNamingConfiguration).
         assertThat(scrape()).contains("command_bus_success_duration_seconds_count{payload_type=\"AllocatePrefixCommand\"}",
                 "event_processor_latency{processor_name=\"delegations\"}",

@@ -10,6 +10,13 @@ import java.math.BigInteger;
  * @param quarantined prefixes of that length in quarantine
  * @param free        how many more prefixes of that length can still be given: exact, counting the space
  *                    that prefixes of every length hold
+ * @param forecast    the net allocation rate and when the pool runs out of this length
  */
-public record LengthCapacity(BigInteger total, long allocated, long quarantined, BigInteger free) {
+public record LengthCapacity(BigInteger total, long allocated, long quarantined, BigInteger free,
+                             LengthForecast forecast) {
+
+    /** Without a history to forecast from. */
+    public LengthCapacity(BigInteger total, long allocated, long quarantined, BigInteger free) {
+        this(total, allocated, quarantined, free, LengthForecast.NONE);
+    }
 }

@@ -11,8 +11,10 @@ import java.util.UUID;
  *
  * @param capacity           per delegated length
  * @param utilizationPercent the share of the pool's space that is held (live or quarantined), 0..100
+ * @param largestFreeBlock   the length of the pool's largest free block (its shortest prefix length): no
+ *                           prefix shorter than this can be given; null when the pool is full
  */
 public record PoolView(UUID id, String name, Ipv6Prefix prefix, List<Integer> delegatedLengths, int defaultLength,
                        Duration quarantine, Duration staleAfter, PoolState state, Map<Integer, LengthCapacity> capacity,
-                       double utilizationPercent) {
+                       double utilizationPercent, Integer largestFreeBlock) {
 }

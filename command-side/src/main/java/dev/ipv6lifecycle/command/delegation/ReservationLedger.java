@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.command.delegation;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
+import dev.ipv6lifecycle.api.quota.TenantQuotaExceededException;
 import java.math.BigInteger;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,10 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -30,6 +34,7 @@ class ReservationLedger {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationLedger.class);
     private static final int MAX_WAITS = 50;
+    private static final Pattern QUOTA_REFUSAL = Pattern.compile("length=(\\d+) limit=(\\d+) used=(\\d+)");
 
     private final JdbcTemplate jdbc;
     private final Counter races;
@@ -90,8 +95,12 @@ class ReservationLedger {
                     BuddyBlocks.buddies(prefix), BuddyBlocks.lengthsUpTo(prefix.length()),
                     tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
                     poolId, subscriberId, prefix.canonical());
-        } catch (DataIntegrityViolationException refused) {
-            if (!lostToAConcurrentTransaction(refused)) {
+        } catch (DataAccessException refused) {
+            Optional<TenantQuotaExceededException> overQuota = overQuota(tenantId, refused);
+            if (overQuota.isPresent()) {
+                throw overQuota.get();
+            }
+            if (!(refused instanceof DataIntegrityViolationException) || !lostToAConcurrentTransaction(refused)) {
                 // Data PostgreSQL cannot take (Spring's name covers SQLSTATE class 22 too): no race, and a
                 // retry would fail the same way.
                 throw refused;
@@ -193,10 +202,27 @@ class ReservationLedger {
     }
 
     /**
+     * V15's quota trigger refused the reservation (SQLSTATE QT001): a business refusal, never retried. Its
+     * message names the quota's length (0: every length), its limit and its use before this allocation.
+     */
+    private static Optional<TenantQuotaExceededException> overQuota(String tenantId, DataAccessException refused) {
+        if (!(refused.getMostSpecificCause() instanceof SQLException sql) || !"QT001".equals(sql.getSQLState())) {
+            return Optional.empty();
+        }
+        Matcher quota = QUOTA_REFUSAL.matcher(String.valueOf(sql.getMessage()));
+        if (!quota.find()) {
+            throw refused;
+        }
+        int length = Integer.parseInt(quota.group(1));
+        return Optional.of(new TenantQuotaExceededException(tenantId, length == 0 ? null : length,
+                Long.parseLong(quota.group(2)), Long.parseLong(quota.group(3))));
+    }
+
+    /**
      * The exclusion constraint (23P01): a prefix reserved by a transaction that committed after this one
      * chose; or a unique key (23505), which only a concurrent change of the same free blocks can break.
      */
-    private static boolean lostToAConcurrentTransaction(DataIntegrityViolationException refused) {
+    private static boolean lostToAConcurrentTransaction(DataAccessException refused) {
         return refused.getMostSpecificCause() instanceof SQLException sql
                 && ("23P01".equals(sql.getSQLState()) || "23505".equals(sql.getSQLState()));
     }

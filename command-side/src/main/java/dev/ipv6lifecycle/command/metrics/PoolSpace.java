@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.command.metrics;
 
 import java.math.BigInteger;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,5 +32,10 @@ public record PoolSpace(String tenantId, UUID poolId, int prefixLength, Map<Inte
             }
         }
         return free;
+    }
+
+    /** The length of the largest free block (the shortest prefix the pool can still give); empty when full. */
+    public Optional<Integer> largestFreeBlock() {
+        return freeBlocks.keySet().stream().min(Integer::compare);
     }
 }

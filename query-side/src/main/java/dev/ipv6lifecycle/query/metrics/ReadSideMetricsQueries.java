@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.query.metrics;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.KnownPool;
 import dev.ipv6lifecycle.query.metrics.ReadSideSnapshot.PrefixCount;
+import dev.ipv6lifecycle.query.pool.CapacityTrend;
 import dev.ipv6lifecycle.query.pool.HeldCounts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,10 +46,12 @@ public class ReadSideMetricsQueries {
 
     private final JdbcTemplate jdbc;
     private final HeldCounts heldCounts;
+    private final CapacityTrend capacityTrend;
 
     ReadSideMetricsQueries(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         this.heldCounts = new HeldCounts(jdbc);
+        this.capacityTrend = new CapacityTrend(jdbc);
     }
 
     /**
@@ -61,6 +64,8 @@ public class ReadSideMetricsQueries {
         fold();
         // The pool queries' counts (V14) are kept with the same refresh.
         heldCounts.fold();
+        // And the capacity trend (V15), for the exhaustion forecasts.
+        capacityTrend.fold();
         List<KnownPool> pools = jdbc.query(
                 "SELECT tenant_id, pool_id, masklen(prefix) AS length, delegated_lengths FROM pool_view ORDER BY created_at, pool_id",
                 (row, i) -> {
@@ -71,7 +76,8 @@ public class ReadSideMetricsQueries {
                     return new KnownPool(row.getString("tenant_id"), row.getObject("pool_id", UUID.class),
                             row.getInt("length"), lengths);
                 });
-        return new ReadSideSnapshot(pools, prefixCounts(pools), takenAt);
+        return new ReadSideSnapshot(pools, prefixCounts(pools),
+                capacityTrend.net(pools.stream().map(KnownPool::poolId).toList()), takenAt);
     }
 
     /** Folds the deltas into the totals; the number of (tenant, pool, state) totals it changed. */

@@ -4,6 +4,7 @@ import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.pool.FindPoolQuery;
 import dev.ipv6lifecycle.api.pool.LengthCapacity;
+import dev.ipv6lifecycle.api.pool.LengthForecast;
 import dev.ipv6lifecycle.api.pool.ListPoolsQuery;
 import dev.ipv6lifecycle.api.pool.PoolState;
 import dev.ipv6lifecycle.api.pool.PoolView;
@@ -33,6 +34,7 @@ import org.springframework.stereotype.Component;
  * <li>live and quarantined prefixes per length from the counts that delegation_view's triggers keep
  * (V14) of what the {@code held_prefix} view would count: these follow the read side, milliseconds
  * behind the events.</li>
+ * <li>the exhaustion forecast per length from the capacity trend (V15), a few rows per pool and length.</li>
  * </ul>
  */
 @Component
@@ -78,9 +80,11 @@ class PoolQueryHandler {
             GROUP BY pool_id, length, quarantined""";
 
     private final JdbcTemplate jdbc;
+    private final CapacityTrend trend;
 
     PoolQueryHandler(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.trend = new CapacityTrend(jdbc);
     }
 
     @QueryHandler
@@ -117,10 +121,10 @@ class PoolQueryHandler {
                 Ipv6Prefix.parse(row.getString("prefix")), lengths, row.getInt("default_length"),
                 Duration.of(row.getLong("quarantine_micros"), ChronoUnit.MICROS),
                 Duration.of(row.getLong("stale_after_micros"), ChronoUnit.MICROS),
-                PoolState.valueOf(row.getString("state")), Map.of(), 0.0);
+                PoolState.valueOf(row.getString("state")), Map.of(), 0.0, null);
     }
 
-    /** The pools with their capacity and utilisation: two queries for the whole page. */
+    /** The pools with their capacity, utilisation and forecasts: three queries for the whole page. */
     private List<PoolView> withCapacity(List<PoolView> pools) {
         if (pools.isEmpty()) {
             return pools;
@@ -143,10 +147,16 @@ class PoolQueryHandler {
             Held count = row.getBoolean("quarantined") ? new Held(0, n) : new Held(n, 0);
             ofPool.merge(row.getInt("length"), count, Held::plus);
         }, ids, ids, ids);
-        return pools.stream().map(pool -> new PoolView(pool.id(), pool.name(), pool.prefix(), pool.delegatedLengths(),
-                pool.defaultLength(), pool.quarantine(), pool.staleAfter(), pool.state(),
-                capacity(pool, freeBlocks.getOrDefault(pool.id(), Map.of()), held.getOrDefault(pool.id(), Map.of())),
-                utilization.getOrDefault(pool.id(), 0.0))).toList();
+        Map<UUID, CapacityTrend.Net> trends = trend.net(pools.stream().map(PoolView::id).toList());
+        return pools.stream().map(pool -> {
+            Map<Integer, Long> blocks = freeBlocks.getOrDefault(pool.id(), Map.of());
+            return new PoolView(pool.id(), pool.name(), pool.prefix(), pool.delegatedLengths(),
+                    pool.defaultLength(), pool.quarantine(), pool.staleAfter(), pool.state(),
+                    capacity(pool, blocks, held.getOrDefault(pool.id(), Map.of()),
+                            trends.getOrDefault(pool.id(), CapacityTrend.Net.NONE)),
+                    utilization.getOrDefault(pool.id(), 0.0),
+                    blocks.keySet().stream().min(Integer::compare).orElse(null));
+        }).toList();
     }
 
     /**
@@ -156,7 +166,7 @@ class PoolQueryHandler {
      * partly held.
      */
     private static Map<Integer, LengthCapacity> capacity(PoolView pool, Map<Integer, Long> freeBlocks,
-                                                         Map<Integer, Held> held) {
+                                                         Map<Integer, Held> held, CapacityTrend.Net trend) {
         Map<Integer, LengthCapacity> capacity = new TreeMap<>();
         for (int length : pool.delegatedLengths()) {
             BigInteger free = BigInteger.ZERO;
@@ -166,7 +176,8 @@ class PoolQueryHandler {
                 }
             }
             Held same = held.getOrDefault(length, new Held(0, 0));
-            capacity.put(length, new LengthCapacity(pool.prefix().count(length), same.live(), same.quarantined(), free));
+            capacity.put(length, new LengthCapacity(pool.prefix().count(length), same.live(), same.quarantined(), free,
+                    LengthForecast.of(length, free, trend.lastShortWindow(), trend.lastLongWindow())));
         }
         return capacity;
     }

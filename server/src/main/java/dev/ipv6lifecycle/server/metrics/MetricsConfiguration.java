@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.server.metrics;
 
 import dev.ipv6lifecycle.command.metrics.PoolSpaceQueries;
+import dev.ipv6lifecycle.command.quota.TenantQuotas;
 import dev.ipv6lifecycle.query.metrics.ReadSideMetricsQueries;
 import dev.ipv6lifecycle.server.web.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,9 +24,9 @@ class MetricsConfiguration {
             "create-pool", "drain-pool", "undrain-pool", "retire-pool");
 
     @Bean
-    ReadSideGauges readSideGauges(ReadSideMetricsQueries readSide, PoolSpaceQueries poolSpace, MeterRegistry registry,
-                                  MetricsSettings settings) {
-        return new ReadSideGauges(readSide, poolSpace, registry, settings.refresh());
+    ReadSideGauges readSideGauges(ReadSideMetricsQueries readSide, PoolSpaceQueries poolSpace, TenantQuotas quotas,
+                                  MeterRegistry registry, MetricsSettings settings) {
+        return new ReadSideGauges(readSide, poolSpace, quotas, registry, settings.refresh());
     }
 
     @Bean

@@ -141,7 +141,8 @@ class PoolController {
         }
         PoolView read = query(poolId).orElseGet(() -> empty(created));
         return new PoolView(poolId, created.name(), created.prefix(), created.delegatedLengths(), created.defaultLength(),
-                created.quarantine(), created.staleAfter(), state, read.capacity(), read.utilizationPercent());
+                created.quarantine(), created.staleAfter(), state, read.capacity(), read.utilizationPercent(),
+                read.largestFreeBlock());
     }
 
     private static PoolView empty(PoolCreatedEvent created) {
@@ -149,7 +150,8 @@ class PoolController {
         created.delegatedLengths().forEach(length -> capacity.put(length, new LengthCapacity(
                 created.prefix().count(length), 0, 0, created.prefix().count(length))));
         return new PoolView(created.poolId(), created.name(), created.prefix(), created.delegatedLengths(),
-                created.defaultLength(), created.quarantine(), created.staleAfter(), PoolState.ACTIVE, capacity, 0.0);
+                created.defaultLength(), created.quarantine(), created.staleAfter(), PoolState.ACTIVE, capacity, 0.0,
+                created.prefix().length());
     }
 
     private Optional<PoolView> query(UUID poolId) {

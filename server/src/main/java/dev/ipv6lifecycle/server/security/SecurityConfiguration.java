@@ -100,6 +100,8 @@ class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         // The sweep covers every tenant: only the installation's own admins run it.
                         .requestMatchers("/api/v1/maintenance/**").access(installationAdmin())
+                        // Quotas limit tenants: set and read by the installation, not by the tenants they limit.
+                        .requestMatchers("/api/v1/admin/quotas", "/api/v1/admin/quotas/**").access(installationAdmin())
                         .requestMatchers("/api/v1/aaa/**").hasRole(Role.AAA.name())
                         .requestMatchers("/api/v1/admin/**", "/api/v1/audit/**")
                         .hasRole(Role.ADMIN.name())

@@ -5,6 +5,7 @@ import dev.ipv6lifecycle.api.InvalidPrefixException;
 import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleTransitionRejectedException;
+import dev.ipv6lifecycle.api.quota.TenantQuotaExceededException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolationException;
@@ -185,6 +186,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             problem.setProperty("currentState", rejection.currentState().name());
             problem.setProperty("allowedCommands",
                     rejection.allowedCommands().stream().map(LifecycleCommand::wireName).toList());
+            return problem;
+        }
+        if (exception instanceof TenantQuotaExceededException overQuota) {
+            ProblemDetail problem = ProblemType.QUOTA_EXCEEDED.problem(overQuota.getMessage());
+            problem.setProperty("tenant", overQuota.tenantId());
+            problem.setProperty("quota", overQuota.quota());
+            problem.setProperty("limit", overQuota.limit());
+            problem.setProperty("used", overQuota.used());
             return problem;
         }
         if (exception instanceof DomainRejection rejection) {

@@ -22,6 +22,7 @@ enum ProblemType {
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Not acceptable"),
     CONFLICT(HttpStatus.CONFLICT, "conflict", "Conflict"),
     TRANSITION_NOT_ALLOWED(HttpStatus.CONFLICT, "transition-not-allowed", "Transition not allowed"),
+    QUOTA_EXCEEDED(HttpStatus.CONFLICT, "quota-exceeded", "Quota exceeded"),
     REQUEST_IN_PROGRESS(HttpStatus.CONFLICT, "request-in-progress", "Request in progress"),
     CONTENT_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "content-too-large", "Content too large"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
@@ -92,6 +93,6 @@ enum ProblemType {
 
     // The type a bare status gets; the specific conflicts are chosen by name, never by status alone.
     private boolean isGeneric() {
-        return this != TRANSITION_NOT_ALLOWED && this != REQUEST_IN_PROGRESS && this != IDEMPOTENCY_KEY_REUSED;
+        return this != TRANSITION_NOT_ALLOWED && this != QUOTA_EXCEEDED && this != REQUEST_IN_PROGRESS && this != IDEMPOTENCY_KEY_REUSED;
     }
 }

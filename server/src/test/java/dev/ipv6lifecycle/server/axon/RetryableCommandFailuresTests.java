@@ -7,6 +7,7 @@ import dev.ipv6lifecycle.api.delegation.AllocationRaceException;
 import dev.ipv6lifecycle.api.delegation.LifecycleCommand;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.LifecycleTransitionRejectedException;
+import dev.ipv6lifecycle.api.quota.TenantQuotaExceededException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
@@ -104,6 +105,11 @@ class RetryableCommandFailuresTests {
         assertThat(RetryableCommandFailures.isRetryable(new CompletionException(
                 new LifecycleTransitionRejectedException(UUID.randomUUID(), LifecycleCommand.SUSPEND,
                         LifecycleState.REVOKED, List.of(LifecycleCommand.REVOKE))))).isFalse();
+    }
+
+    @Test
+    void neverRetriesAnAllocationOverATenantQuota() {
+        assertThat(RetryableCommandFailures.isRetryable(new TenantQuotaExceededException("acme", null, 10, 10))).isFalse();
     }
 
     @Test
