@@ -211,6 +211,18 @@ per_alloc wrk64 "$before" "$(db_work)" "$(field "$out" ok)"
 for f in per_s p50_ms p99_ms errors socket_errors; do result "wrk64_$f" "$(field "$out" $f)"; done
 result wrk64_cpu_s "$(awk '{printf "%.1f", $1 + $2}' "$WORK/wrk-time.txt")"
 
+# --- what the capacity trend (the exhaustion forecast's history, V15) costs the allocations: the same
+# 64-client load with delegation_view's trend triggers off, then on again, one after the other
+trend_triggers() {
+    psql -q -d ipv6 -c "ALTER TABLE delegation_view $1 TRIGGER capacity_trend_insert, $1 TRIGGER capacity_trend_update, $1 TRIGGER capacity_trend_delete"
+}
+for trend in off on; do
+    trend_triggers "$([ $trend = off ] && echo DISABLE || echo ENABLE)"
+    log "allocations, 64 clients, capacity trend $trend, ${ALLOC_S}s"
+    out=$(loadgen allocate pool=$POOL clients=64 seconds=$ALLOC_S warmup=2)
+    for f in per_s p99_ms; do result "trend_${trend}_$f" "$(field "$out" $f)"; done
+done
+
 # --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients --------------------------------
 cat "$WORK"/ids-64.txt "$WORK"/ids-16.txt "$WORK"/ids-1.txt > "$WORK/ids-lifecycle.txt"
 log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
@@ -235,6 +247,12 @@ log "seeding $POOLS pools ($BIG_POOL delegations in the first, $PER_POOL in each
 t0=$(date +%s.%N)
 psql -q -d ipv6 -v pools=$POOLS -v per_pool=$PER_POOL -v big_pool=$BIG_POOL -v reservations=${SEED_RESERVATIONS:-0} -f "$BENCH_DIR/seed.sql"
 result seed_reservations "${SEED_RESERVATIONS:-0}"
+# Thirty days of capacity trend for every pool and length, as a pool that has served for a month has: the
+# forecast in the pool pages below reads them.
+psql -q -d ipv6 -c "INSERT INTO capacity_trend (pool_id, length, day, taken, returned)
+    SELECT pool_id, length, day, 1000, 100 FROM pool_registry, unnest(delegated_lengths) AS length,
+           generate_series(current_date - 30, current_date - 1, interval '1 day') AS day
+    ON CONFLICT DO NOTHING"
 result seed_s "$(echo "$(date +%s.%N) - $t0" | bc)"
 EVENTS=$(psql -d ipv6 -tAc "SELECT count(*) FROM domain_event_entry")
 DELEGATIONS=$(psql -d ipv6 -tAc "SELECT count(DISTINCT aggregate_identifier) FROM domain_event_entry WHERE type = 'Delegation'")

@@ -71,6 +71,12 @@ rows.append(("PostgreSQL work per allocation (64 clients, background work includ
              f"wrk phase: {r.get('alloc_wrk64_commits_per_alloc')} transactions, {r.get('alloc_wrk64_statements_per_alloc')} "
              f"statements; bench/loadgen phase: {r.get('alloc_c64_commits_per_alloc')} and {r.get('alloc_c64_statements_per_alloc')}",
              "<= 1.5 transactions, <= 10 statements", verdict(work64)))
+trend_off, trend_on = num("trend_off_per_s"), num("trend_on_per_s")
+trend_cost = (1 - trend_on / trend_off) * 100 if trend_off and trend_on is not None else None
+rows.append(("what the capacity trend (the exhaustion forecast) costs allocations, 64 clients",
+             f"trend off {r.get('trend_off_per_s')}/s (p99 {r.get('trend_off_p99_ms')} ms), on {r.get('trend_on_per_s')}/s "
+             f"(p99 {r.get('trend_on_p99_ms')} ms): **{trend_cost:.1f} % less**" if trend_cost is not None else "not measured",
+             "< 5 %", verdict(None if trend_cost is None else trend_cost < 5)))
 scale64 = num("scale_per_s")
 scale_ratio = scale64 / alloc64 if scale64 is not None and alloc64 else None  # both bench/loadgen, 64 clients
 rows.append((f"allocations via REST, 64 clients, at {r.get('scale_reservations')} live reservations in the tenant",
@@ -140,7 +146,7 @@ rows.append((f"`/actuator/prometheus` at {r.get('delegation_rows')} delegations,
              f"{r.get('prometheus_errors')} errors, {r.get('prometheus_bytes')} bytes",
              "< 50 ms", verdict(None if num("prometheus_p99_ms") is None
                                 else num("prometheus_p99_ms") < 50 and num("prometheus_errors") == 0)))
-rows.append((f"`GET /api/v1/pools/{{id}}` of a pool with {r.get('pool_big_delegations')} delegations",
+rows.append((f"`GET /api/v1/pools/{{id}}` of a pool with {r.get('pool_big_delegations')} delegations, with its forecast from 30 days of trend",
              f"p50 {r.get('pool_get_p50_ms')} ms, p99 {r.get('pool_get_p99_ms')} ms, {r.get('pool_get_errors')} errors",
              "p99 < 10 ms", verdict(cmp("pool_get_p99_ms", "<", 10))))
 rows.append((f"`GET /api/v1/pools?size=50` ({r.get('pools')} pools, {r.get('delegation_rows')} delegations)",
