@@ -214,10 +214,14 @@ class SecurityConfiguration {
      */
     private static RequestMatcher onManagementPort(Environment environment) {
         return request -> {
+            // The path first: every request is matched here, and a look-up in the Environment walks all its
+            // property sources (6 % of an AAA request's CPU when it came first).
+            if (!"/actuator/prometheus".equals(path(request))) {
+                return false;
+            }
             String management = environment.getProperty("local.management.port");
             return management != null && !management.equals(environment.getProperty("local.server.port"))
-                    && management.equals(Integer.toString(request.getLocalPort()))
-                    && "/actuator/prometheus".equals(path(request));
+                    && management.equals(Integer.toString(request.getLocalPort()));
         };
     }
 
