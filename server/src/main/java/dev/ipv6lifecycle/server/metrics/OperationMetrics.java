@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * {@code ipv6_lifecycle_operations_total{tenant,operation,outcome}} and
@@ -43,20 +42,6 @@ public class OperationMetrics {
         String name = command.getClass().getSimpleName();
         return OPERATIONS.getOrDefault(name, name.replaceAll("Command$", "")
                 .replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase());
-    }
-
-    /** Runs {@code send}, then counts and times it under the command's operation and the outcome. */
-    public <R> R record(String tenant, Object command, Supplier<R> send) {
-        long start = System.nanoTime();
-        Throwable failure = null;
-        try {
-            return send.get();
-        } catch (RuntimeException | Error thrown) {
-            failure = thrown;
-            throw thrown;
-        } finally {
-            record(tenant, command, System.nanoTime() - start, failure);
-        }
     }
 
     /** Counts and times a command that took {@code nanos} and failed with {@code failure}, or succeeded (null). */
