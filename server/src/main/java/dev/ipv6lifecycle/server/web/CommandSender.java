@@ -37,6 +37,8 @@ public class CommandSender {
 
     private static final class Waiting {
         final CommandBatch.Command command;
+        /** Taken into a group: the request waits for that group, never leads one of its own for it. */
+        boolean taken;
         CommandBatch.Sent sent;
 
         Waiting(CommandBatch.Command command) {
@@ -55,7 +57,7 @@ public class CommandSender {
             while (true) {
                 List<Waiting> group = new ArrayList<>();
                 synchronized (waiting) {
-                    while (mine.sent == null && groupsUnderWay == concurrentGroups) {
+                    while (mine.sent == null && (mine.taken || groupsUnderWay == concurrentGroups)) {
                         interrupted |= awaitTurn();
                     }
                     if (mine.sent != null) {
@@ -66,7 +68,9 @@ public class CommandSender {
                     }
                     groupsUnderWay++;
                     while (group.size() < maxGroup && !waiting.isEmpty()) {
-                        group.add(waiting.remove());
+                        Waiting next = waiting.remove();
+                        next.taken = true;
+                        group.add(next);
                     }
                 }
                 sendTogether(group);

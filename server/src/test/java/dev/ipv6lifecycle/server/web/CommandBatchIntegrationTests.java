@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
 import dev.ipv6lifecycle.server.IntegrationTest;
+import dev.ipv6lifecycle.server.axon.CommandSettings;
 import dev.ipv6lifecycle.server.security.CallerIdentity;
 import dev.ipv6lifecycle.server.security.Role;
 import dev.ipv6lifecycle.server.web.TestOnlyBatchCommands.Failure;
@@ -37,7 +38,7 @@ class CommandBatchIntegrationTests {
     CommandBatch batch;
 
     @Autowired
-    CommandSender sender;
+    Caller caller;
 
     @Autowired
     TestOnlyBatchCommands writes;
@@ -109,11 +110,15 @@ class CommandBatchIntegrationTests {
     @Test
     void requestsThatArriveWhileOthersAreSentGoTogetherInOneTransactionEachWithItsOwnAnswer() throws Exception {
         // Both groups that may be under way at once wait at a gate, so the next requests queue behind them.
+        // A sender of its own, so that no other request of the shared application takes a group's place.
+        CommandSender sender = new CommandSender(batch, caller, new CommandSettings(8, 64, 2));
         CountDownLatch gate = new CountDownLatch(1);
-        List<Request> blocking = List.of(
-                sendAsCaller(() -> sender.send(new TestOnlyBatchCommands.WaitThenWrite(key("first"), gate))),
-                sendAsCaller(() -> sender.send(new TestOnlyBatchCommands.WaitThenWrite(key("second"), gate))));
-        awaitAttempts(key("first"), key("second"));
+        // One after the other, so that each leads a group of its own.
+        Request first = sendAsCaller(() -> sender.send(new TestOnlyBatchCommands.WaitThenWrite(key("first"), gate)));
+        awaitAttempts(key("first"));
+        Request second = sendAsCaller(() -> sender.send(new TestOnlyBatchCommands.WaitThenWrite(key("second"), gate)));
+        awaitAttempts(key("second"));
+        List<Request> blocking = List.of(first, second);
         String[] queued = {key("q1"), key("q2"), key("q3"), key("q4")};
         List<Request> answers = new ArrayList<>();
         for (String queuedKey : queued) {
@@ -125,8 +130,8 @@ class CommandBatchIntegrationTests {
 
         gate.countDown();
 
-        for (Request first : blocking) {
-            first.answer().get(30, TimeUnit.SECONDS);
+        for (Request blocked : blocking) {
+            blocked.answer().get(30, TimeUnit.SECONDS);
         }
         assertThat(answers.get(0).answer().get(30, TimeUnit.SECONDS)).isEqualTo(queued[0]);
         assertThat(answers.get(1).answer()).failsWithin(30, TimeUnit.SECONDS).withThrowableThat()
