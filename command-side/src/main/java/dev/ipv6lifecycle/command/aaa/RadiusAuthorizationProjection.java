@@ -4,6 +4,7 @@ import dev.ipv6lifecycle.api.delegation.DelegationChange;
 import dev.ipv6lifecycle.api.delegation.DelegationEvent;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
+import dev.ipv6lifecycle.command.BatchedWrites;
 import dev.ipv6lifecycle.command.InTransactionGroups;
 import java.util.EnumSet;
 import java.util.Set;
@@ -26,20 +27,22 @@ class RadiusAuthorizationProjection {
             LifecycleState.SUSPENDED);
 
     private final RadiusAuthorizations table;
+    private final BatchedWrites<PrefixAllocatedEvent> allocations;
 
     RadiusAuthorizationProjection(RadiusAuthorizations table) {
         this.table = table;
+        this.allocations = new BatchedWrites<>(table::insertAll);
     }
 
     @EventHandler
     void on(PrefixAllocatedEvent event) {
-        table.insert(event.delegationId(), event.tenantId(), event.effectiveRadiusUserName(), event.prefix(),
-                event.allocatedAt());
+        allocations.add(event);
     }
 
     /** Every later event; Axon invokes the most specific handler, so the allocation takes the one above. */
     @EventHandler
     void on(DelegationEvent event) {
+        allocations.flush();
         DelegationChange.of(event).ifPresent(change -> {
             if (change.radiusUserName() != null) {
                 table.rename(event.delegationId(), change.radiusUserName());

@@ -2,8 +2,7 @@ package dev.ipv6lifecycle.command.aaa;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
-import java.sql.Timestamp;
-import java.time.Instant;
+import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,12 +48,19 @@ public class RadiusAuthorizations {
                 "radius-first-sight/" + tenantId + "/" + radiusUserName);
     }
 
-    void insert(UUID delegationId, String tenantId, String radiusUserName, Ipv6Prefix prefix, Instant allocatedAt) {
+    /** Rows for new delegations, in one statement however many. */
+    void insertAll(List<PrefixAllocatedEvent> allocations) {
         jdbc.update("""
                         INSERT INTO radius_authorization (delegation_id, tenant_id, radius_user_name, prefix, state,
                                                           allocated_at)
-                        VALUES (?, ?, ?, ?::cidr, 'ALLOCATED', ?)""",
-                delegationId, tenantId, radiusUserName, prefix.canonical(), Timestamp.from(allocatedAt));
+                        SELECT delegation_id, tenant_id, radius_user_name, prefix, 'ALLOCATED', allocated_at
+                        FROM unnest(?::uuid[], ?::text[], ?::text[], ?::cidr[], ?::timestamptz[])
+                            AS allocated(delegation_id, tenant_id, radius_user_name, prefix, allocated_at)""",
+                allocations.stream().map(PrefixAllocatedEvent::delegationId).toArray(UUID[]::new),
+                allocations.stream().map(PrefixAllocatedEvent::tenantId).toArray(String[]::new),
+                allocations.stream().map(PrefixAllocatedEvent::effectiveRadiusUserName).toArray(String[]::new),
+                allocations.stream().map(allocated -> allocated.prefix().canonical()).toArray(String[]::new),
+                allocations.stream().map(allocated -> allocated.allocatedAt().toString()).toArray(String[]::new));
     }
 
     void changeState(UUID delegationId, LifecycleState state) {

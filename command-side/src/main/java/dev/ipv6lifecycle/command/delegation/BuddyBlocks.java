@@ -2,6 +2,7 @@ package dev.ipv6lifecycle.command.delegation;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import java.math.BigInteger;
+import java.util.Collection;
 
 /**
  * The arithmetic of the ledger's buddy system: the blocks that enclose a prefix and the buddy of each, as the
@@ -53,6 +54,32 @@ final class BuddyBlocks {
         StringBuilder array = new StringBuilder(4 * length).append('{');
         for (int each = 1; each <= length; each++) {
             array.append(each).append(',');
+        }
+        return close(array);
+    }
+
+    /** A prefix as PostgreSQL cidr text, from the two halves of its address. */
+    static String cidr(long high, long low, int length) {
+        StringBuilder text = new StringBuilder(44);
+        appendCidr(text, high, low, length);
+        text.setLength(text.length() - 1);
+        return text.toString();
+    }
+
+    /** Blocks of {@link FreeSpace} as a PostgreSQL cidr array. */
+    static String array(Collection<FreeSpace.Block> blocks) {
+        StringBuilder array = new StringBuilder(44 * blocks.size() + 2).append('{');
+        for (FreeSpace.Block block : blocks) {
+            appendCidr(array, block.high(), 0, block.length());
+        }
+        return close(array);
+    }
+
+    /** The lengths of blocks of {@link FreeSpace}, as a PostgreSQL array in the same order. */
+    static String lengths(Collection<FreeSpace.Block> blocks) {
+        StringBuilder array = new StringBuilder(4 * blocks.size() + 2).append('{');
+        for (FreeSpace.Block block : blocks) {
+            array.append(block.length()).append(',');
         }
         return close(array);
     }

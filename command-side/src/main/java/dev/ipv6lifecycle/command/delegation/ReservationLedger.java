@@ -7,7 +7,13 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -72,44 +78,158 @@ class ReservationLedger {
                 ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix)
             SELECT count(*) FROM reserved""";
 
+    /**
+     * The batch form of {@link #TAKE}, for the allocations of one pool: the free blocks they came from deleted (as
+     * many as were read, or nothing happens), the blocks left free by the splits inserted, the reservations inserted
+     * under the exclusion constraint, and each subscriber's affinity set to its last prefix.
+     */
+    private static final String TAKE_ALL = """
+            WITH taken AS (
+                DELETE FROM free_block WHERE pool_id = ? AND prefix = ANY (?::cidr[]) RETURNING 1),
+            checked AS (SELECT count(*) = ? AS ok FROM taken),
+            rest AS (
+                INSERT INTO free_block (pool_id, prefix, length)
+                SELECT ?, block.prefix, block.length
+                FROM checked, unnest(?::cidr[], ?::smallint[]) AS block(prefix, length) WHERE checked.ok),
+            reserved AS (
+                INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
+                SELECT ?, ?, held.prefix, held.delegation_id, held.subscriber_id
+                FROM checked, unnest(?::cidr[], ?::uuid[], ?::text[]) AS held(prefix, delegation_id, subscriber_id)
+                WHERE checked.ok
+                RETURNING 1),
+            affinity AS (
+                INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix)
+                SELECT ?, latest.subscriber_id, latest.prefix
+                FROM checked, unnest(?::text[], ?::cidr[]) AS latest(subscriber_id, prefix) WHERE checked.ok
+                ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix)
+            SELECT count(*) FROM reserved""";
+
+    /** What a {@code PrefixAllocatedEvent} asks the ledger to record. */
+    record Allocation(String tenantId, UUID poolId, Ipv6Prefix prefix, UUID delegationId, String subscriberId,
+                      UUID reclaimedFrom) {
+    }
+
+    /**
+     * Records the allocations of one transaction, in order, as {@link #reserve} would one after the other; those of
+     * one pool in two statements (the free blocks they split, read and locked; then {@link #TAKE_ALL}), since a
+     * batch of a thousand would otherwise cost a thousand round trips.
+     */
+    void reserveAll(List<Allocation> allocations) {
+        Map<UUID, List<Allocation>> byPool = new LinkedHashMap<>();
+        allocations.forEach(allocation -> byPool.computeIfAbsent(allocation.poolId(), pool -> new ArrayList<>()).add(allocation));
+        byPool.forEach((poolId, ofPool) -> {
+            if (ofPool.size() == 1) {
+                reserve(ofPool.get(0));
+            } else {
+                reservePool(poolId, ofPool);
+            }
+        });
+    }
+
+    private void reservePool(UUID poolId, List<Allocation> allocations) {
+        String tenantId = allocations.get(0).tenantId();
+        List<Allocation> taking = new ArrayList<>(allocations.size());
+        Set<FreeSpace.Block> candidates = new HashSet<>();
+        Map<String, Ipv6Prefix> latestAffinity = new LinkedHashMap<>();
+        for (Allocation allocation : allocations) {
+            if (allocation.reclaimedFrom() != null) {
+                reclaim(allocation);
+            } else {
+                taking.add(allocation);
+                candidates.addAll(FreeSpace.enclosing(FreeSpace.Block.of(allocation.prefix())));
+            }
+            latestAffinity.remove(allocation.subscriberId());
+            latestAffinity.put(allocation.subscriberId(), allocation.prefix());
+        }
+        FreeSpace space = new FreeSpace();
+        jdbc.query("SELECT prefix FROM free_block WHERE pool_id = ? AND prefix = ANY (?::cidr[]) FOR UPDATE",
+                rs -> {
+                    space.read(FreeSpace.Block.of(Ipv6Prefix.parse(rs.getString(1))));
+                }, poolId, BuddyBlocks.array(candidates));
+        for (Allocation allocation : taking) {
+            if (!space.take(FreeSpace.Block.of(allocation.prefix()))) {
+                throw race(allocation.prefix() + " is no longer free");
+            }
+        }
+        List<FreeSpace.Block> removed = space.removedFromDatabase();
+        List<FreeSpace.Block> added = space.added();
+        long reserved;
+        try {
+            reserved = jdbc.queryForObject(TAKE_ALL, Long.class,
+                    poolId, BuddyBlocks.array(removed), removed.size(),
+                    poolId, BuddyBlocks.array(added), BuddyBlocks.lengths(added),
+                    tenantId, poolId, texts(taking.stream().map(Allocation::prefix).toList()),
+                    taking.stream().map(Allocation::delegationId).toArray(UUID[]::new),
+                    taking.stream().map(Allocation::subscriberId).toArray(String[]::new),
+                    poolId, latestAffinity.keySet().toArray(String[]::new), texts(latestAffinity.values()));
+        } catch (DataAccessException refused) {
+            throw refusal(tenantId, refused, taking.size() + " prefixes of pool " + poolId
+                    + " overlap prefixes reserved concurrently");
+        }
+        if (reserved != taking.size()) {
+            throw race("free space of pool " + poolId + " changed while " + taking.size() + " prefixes were taken");
+        }
+    }
+
     /** Records {@code prefix} as held by the delegation; refuses anything that would overlap. */
     void reserve(String tenantId, UUID poolId, Ipv6Prefix prefix, UUID delegationId, String subscriberId,
                  UUID reclaimedFrom) {
-        if (reclaimedFrom != null) {
-            int taken = jdbc.update("""
-                    UPDATE prefix_reservation SET delegation_id = ?, quarantined_until = NULL
-                    WHERE delegation_id = ? AND prefix = ?::cidr AND quarantined_until IS NOT NULL""",
-                    delegationId, reclaimedFrom, prefix.canonical());
-            if (taken != 1) {
-                throw race(prefix + " left quarantine before it could be reclaimed");
-            }
+        reserve(new Allocation(tenantId, poolId, prefix, delegationId, subscriberId, reclaimedFrom));
+    }
+
+    private void reserve(Allocation allocation) {
+        Ipv6Prefix prefix = allocation.prefix();
+        if (allocation.reclaimedFrom() != null) {
+            reclaim(allocation);
             jdbc.update("""
                     INSERT INTO subscriber_affinity (pool_id, subscriber_id, prefix) VALUES (?, ?, ?::cidr)
                     ON CONFLICT (pool_id, subscriber_id) DO UPDATE SET prefix = excluded.prefix""",
-                    poolId, subscriberId, prefix.canonical());
+                    allocation.poolId(), allocation.subscriberId(), prefix.canonical());
             return;
         }
         long reserved;
         try {
-            reserved = jdbc.queryForObject(TAKE, Long.class, poolId, BuddyBlocks.enclosing(prefix), poolId,
-                    BuddyBlocks.buddies(prefix), BuddyBlocks.lengthsUpTo(prefix.length()),
-                    tenantId, poolId, prefix.canonical(), delegationId, subscriberId,
-                    poolId, subscriberId, prefix.canonical());
+            reserved = jdbc.queryForObject(TAKE, Long.class, allocation.poolId(), BuddyBlocks.enclosing(prefix),
+                    allocation.poolId(), BuddyBlocks.buddies(prefix), BuddyBlocks.lengthsUpTo(prefix.length()),
+                    allocation.tenantId(), allocation.poolId(), prefix.canonical(), allocation.delegationId(),
+                    allocation.subscriberId(), allocation.poolId(), allocation.subscriberId(), prefix.canonical());
         } catch (DataAccessException refused) {
-            Optional<TenantQuotaExceededException> overQuota = overQuota(tenantId, refused);
-            if (overQuota.isPresent()) {
-                throw overQuota.get();
-            }
-            if (!(refused instanceof DataIntegrityViolationException) || !lostToAConcurrentTransaction(refused)) {
-                // Data PostgreSQL cannot take (Spring's name covers SQLSTATE class 22 too): no race, and a
-                // retry would fail the same way.
-                throw refused;
-            }
-            throw race(prefix + " overlaps a prefix reserved concurrently");
+            throw refusal(allocation.tenantId(), refused, prefix + " overlaps a prefix reserved concurrently");
         }
         if (reserved != 1) {
             throw race(prefix + " is no longer free");
         }
+    }
+
+    /** The quarantined reservation handed back to its subscriber, under the new delegation. */
+    private void reclaim(Allocation allocation) {
+        int taken = jdbc.update("""
+                UPDATE prefix_reservation SET delegation_id = ?, quarantined_until = NULL
+                WHERE delegation_id = ? AND prefix = ?::cidr AND quarantined_until IS NOT NULL""",
+                allocation.delegationId(), allocation.reclaimedFrom(), allocation.prefix().canonical());
+        if (taken != 1) {
+            throw race(allocation.prefix() + " left quarantine before it could be reclaimed");
+        }
+    }
+
+    /**
+     * What a refused reservation statement means: over the tenant's quota (a business refusal), lost to a
+     * concurrent transaction (a race, retried), or data PostgreSQL cannot take (Spring's name covers SQLSTATE
+     * class 22 too: no race, and a retry would fail the same way).
+     */
+    private RuntimeException refusal(String tenantId, DataAccessException refused, String raceMessage) {
+        Optional<TenantQuotaExceededException> overQuota = overQuota(tenantId, refused);
+        if (overQuota.isPresent()) {
+            return overQuota.get();
+        }
+        if (!(refused instanceof DataIntegrityViolationException) || !lostToAConcurrentTransaction(refused)) {
+            return refused;
+        }
+        return race(raceMessage);
+    }
+
+    private static String texts(Collection<Ipv6Prefix> prefixes) {
+        return prefixes.stream().map(Ipv6Prefix::canonical).collect(Collectors.joining(",", "{", "}"));
     }
 
     /** Keeps the ended delegation's prefix for its subscriber until {@code until}. */
@@ -162,20 +282,23 @@ class ReservationLedger {
      * nothing for the statement ({@code FOR UPDATE} re-checks rows but never sees rows committed after the
      * statement began), so it looks again in a fresh snapshot: "nothing free" is answered only when true.
      */
-    Optional<Ipv6Prefix> lockFreeBlock(UUID poolId, String condition, Object argument) {
+    Optional<Ipv6Prefix> lockFreeBlock(UUID poolId, String condition, Object... arguments) {
         for (int attempt = 0; attempt < MAX_WAITS; attempt++) {
-            Optional<Ipv6Prefix> block = firstFreeBlock(poolId, condition, " FOR UPDATE SKIP LOCKED", argument)
-                    .or(() -> firstFreeBlock(poolId, condition, " FOR UPDATE", argument));
-            if (block.isPresent() || firstFreeBlock(poolId, condition, "", argument).isEmpty()) {
+            Optional<Ipv6Prefix> block = firstFreeBlock(poolId, condition, " FOR UPDATE SKIP LOCKED", arguments)
+                    .or(() -> firstFreeBlock(poolId, condition, " FOR UPDATE", arguments));
+            if (block.isPresent() || firstFreeBlock(poolId, condition, "", arguments).isEmpty()) {
                 return block;
             }
         }
         throw race("free space kept changing under " + MAX_WAITS + " attempts to take a block");
     }
 
-    private Optional<Ipv6Prefix> firstFreeBlock(UUID poolId, String condition, String locking, Object argument) {
+    private Optional<Ipv6Prefix> firstFreeBlock(UUID poolId, String condition, String locking, Object... arguments) {
+        Object[] all = new Object[arguments.length + 1];
+        all[0] = poolId;
+        System.arraycopy(arguments, 0, all, 1, arguments.length);
         return jdbc.query("SELECT prefix FROM free_block WHERE pool_id = ? AND " + condition + locking,
-                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), poolId, argument)
+                        (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), all)
                 .stream().findFirst();
     }
 

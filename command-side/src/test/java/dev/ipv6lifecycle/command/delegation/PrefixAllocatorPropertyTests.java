@@ -14,6 +14,7 @@ import dev.ipv6lifecycle.testsupport.ReservationOverlaps;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,119 @@ class PrefixAllocatorPropertyTests {
             }
             assertInvariants(tenant, poolId);
         }
+    }
+
+    /**
+     * The same random steps on two identical pools: on the first, each run of allocations is chosen and stored as
+     * one batch; on the second, one allocation at a time, each in its own transaction. Every allocation gets the
+     * same prefix, placement or kind of refusal in both, and both pools keep every invariant and end up with the
+     * same free blocks.
+     */
+    @Property(tries = 30)
+    void aBatchOfAllocationsGetsWhatTheyWouldOneAtATime(@ForAll("steps") List<Step> steps) {
+        UUID batched = newPool("t-" + UUID.randomUUID());
+        UUID single = newPool("t-" + UUID.randomUUID());
+        List<Step> run = new ArrayList<>();
+        for (Step step : steps) {
+            if (step instanceof Allocate || step instanceof AllocateExplicit) {
+                run.add(step);
+                continue;
+            }
+            allocateBoth(run, batched, single);
+            run.clear();
+            boolean revoke = step instanceof Revoke;
+            int pick = revoke ? ((Revoke) step).pick() : ((ExpireQuarantine) step).pick();
+            pickByPrefix(batched, revoke ? "quarantined_until IS NULL" : "quarantined_until IS NOT NULL", pick)
+                    .ifPresent(prefix -> List.of(batched, single).forEach(poolId -> {
+                        UUID delegation = jdbc.queryForObject("SELECT delegation_id FROM prefix_reservation "
+                                + "WHERE pool_id = ? AND prefix = ?::cidr", UUID.class, poolId, prefix.canonical());
+                        tx.executeWithoutResult(status -> {
+                            if (revoke) {
+                                ledger.quarantine(delegation, Instant.now().plusSeconds(3600));
+                            } else {
+                                ledger.release(delegation);
+                            }
+                        });
+                    }));
+        }
+        allocateBoth(run, batched, single);
+    }
+
+    private UUID newPool(String tenant) {
+        UUID poolId = UUID.randomUUID();
+        jdbc.update("""
+                INSERT INTO pool_registry (pool_id, tenant_id, prefix, delegated_lengths, default_length, quarantine,
+                                           state, created_at)
+                VALUES (?, ?, ?::cidr, '{58,60,62,64}', 64, 'PT1H', 'ACTIVE', now())""", poolId, tenant, POOL.canonical());
+        jdbc.update("INSERT INTO free_block (pool_id, prefix, length) VALUES (?, ?::cidr, ?)", poolId, POOL.canonical(),
+                POOL.length());
+        return poolId;
+    }
+
+    private void allocateBoth(List<Step> run, UUID batched, UUID single) {
+        if (run.isEmpty()) {
+            return;
+        }
+        String batchTenant = tenantOf(batched);
+        List<AllocatePrefixCommand> commands = run.stream().map(step -> command(batchTenant, batched, step)).toList();
+        List<String> together = tx.execute(status -> {
+            List<PrefixAllocator.Chosen> chosen = allocator.chooseAll(commands);
+            List<ReservationLedger.Allocation> allocations = new ArrayList<>();
+            for (int i = 0; i < chosen.size(); i++) {
+                PrefixAllocator.Choice choice = chosen.get(i).choice();
+                if (choice != null) {
+                    allocations.add(new ReservationLedger.Allocation(batchTenant, batched, choice.prefix(),
+                            commands.get(i).delegationId(), commands.get(i).subscriberId(), choice.reclaimedFrom()));
+                }
+            }
+            ledger.reserveAll(allocations);
+            return chosen.stream().map(each -> each.choice() != null
+                    ? each.choice().prefix() + " " + each.choice().placement() : each.refusal().kind().name()).toList();
+        });
+        String singleTenant = tenantOf(single);
+        List<String> oneByOne = run.stream().map(step -> {
+            AllocatePrefixCommand command = command(singleTenant, single, step);
+            try {
+                return tx.execute(status -> {
+                    PrefixAllocator.Choice choice = allocator.choose(command);
+                    ledger.reserve(singleTenant, single, choice.prefix(), command.delegationId(), command.subscriberId(),
+                            choice.reclaimedFrom());
+                    return choice.prefix() + " " + choice.placement();
+                });
+            } catch (DomainRejection refused) {
+                return refused.kind().name();
+            }
+        }).toList();
+
+        assertThat(together).as("a batch of %s", run).isEqualTo(oneByOne);
+        assertInvariants(batchTenant, batched);
+        assertInvariants(singleTenant, single);
+        assertThat(freeBlocks(batched)).isEqualTo(freeBlocks(single));
+    }
+
+    private static AllocatePrefixCommand command(String tenant, UUID poolId, Step step) {
+        if (step instanceof Allocate allocate) {
+            return new AllocatePrefixCommand(UUID.randomUUID(), tenant, "sub-" + allocate.subscriber(), poolId,
+                    allocate.length(), null, false, null);
+        }
+        AllocateExplicit explicit = (AllocateExplicit) step;
+        return new AllocatePrefixCommand(UUID.randomUUID(), tenant, "sub-" + explicit.subscriber(), poolId,
+                explicit.length(), POOL.subPrefix(explicit.length(),
+                BigInteger.valueOf(explicit.index()).mod(POOL.count(explicit.length()))), false, null);
+    }
+
+    private String tenantOf(UUID poolId) {
+        return jdbc.queryForObject("SELECT tenant_id FROM pool_registry WHERE pool_id = ?", String.class, poolId);
+    }
+
+    private List<String> freeBlocks(UUID poolId) {
+        return jdbc.queryForList("SELECT prefix::text FROM free_block WHERE pool_id = ? ORDER BY prefix", String.class, poolId);
+    }
+
+    private Optional<Ipv6Prefix> pickByPrefix(UUID poolId, String condition, int pick) {
+        List<Ipv6Prefix> candidates = jdbc.query("SELECT prefix FROM prefix_reservation WHERE pool_id = ? AND " + condition
+                + " ORDER BY prefix", (rs, i) -> Ipv6Prefix.parse(rs.getString(1)), poolId);
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(pick % candidates.size()));
     }
 
     private void allocate(String tenant, UUID poolId, int subscriber, int length, Ipv6Prefix explicit) {
