@@ -65,15 +65,28 @@ class Delegation {
         // Required by Axon to rebuild the aggregate from its events.
     }
 
+    /** A delegation allocated by a command that allocates many ({@link BulkAllocation}), which chose its prefix. */
+    Delegation(PrefixAllocatedEvent allocated) {
+        apply(allocated);
+    }
+
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     AllocationResult handle(AllocatePrefixCommand command, PrefixAllocator allocator) {
-        PrefixAllocator.Choice choice = allocator.choose(command);
-        apply(new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.subscriberId(),
+        PrefixAllocatedEvent allocated = allocated(command, allocator.choose(command));
+        apply(allocated);
+        return result(allocated, current);
+    }
+
+    static PrefixAllocatedEvent allocated(AllocatePrefixCommand command, PrefixAllocator.Choice choice) {
+        return new PrefixAllocatedEvent(command.delegationId(), command.tenantId(), command.subscriberId(),
                 choice.poolId(), choice.prefix(), choice.placement(), choice.reclaimedFrom(), choice.quarantine(),
-                command.activate(), command.nas(), now(), command.radiusUserName()));
-        return new AllocationResult(command.delegationId(), choice.poolId(), choice.prefix(), choice.placement(),
-                current.view());
+                command.activate(), command.nas(), now(), command.radiusUserName());
+    }
+
+    static AllocationResult result(PrefixAllocatedEvent allocated, DelegationState state) {
+        return new AllocationResult(allocated.delegationId(), allocated.poolId(), allocated.prefix(),
+                allocated.placement(), state.view());
     }
 
     @CommandHandler

@@ -5,6 +5,7 @@ import dev.ipv6lifecycle.api.Page;
 import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
+import dev.ipv6lifecycle.api.delegation.AllocatePrefixesCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
 import dev.ipv6lifecycle.api.delegation.CompleteRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
@@ -60,6 +61,9 @@ class DelegationController {
     private static final String EVENTUAL = " Read from the read side, which follows the event store by "
             + "milliseconds: a delegation created an instant ago may not be listed yet.";
 
+    /** One function for every allocation, so that the sender can tell which commands go together. */
+    private static final Function<List<Object>, Object> ALLOCATIONS_TOGETHER = DelegationController::together;
+
     private final CommandSender commands;
     private final QueryGateway queries;
     private final DelegationEventLog eventLog;
@@ -92,7 +96,7 @@ class DelegationController {
                     {"subscriberId": "sub-000124", "prefix": "2001:db8:12:3400::/56"}""")}))
     ResponseEntity<DelegationView> allocate(@Valid @RequestBody AllocateRequest request) {
         AllocatePrefixCommand command = allocation(request);
-        AllocationResult allocated = commands.send(command);
+        AllocationResult allocated = commands.send(command, ALLOCATIONS_TOGETHER);
         DelegationView delegation = command.activate()
                 ? activation.await(caller.tenantId(), command.delegationId())
                 : allocated.delegation();
@@ -111,7 +115,7 @@ class DelegationController {
                     {"items": [{"subscriberId": "sub-000123"}, {"subscriberId": "sub-000124", "prefixLength": 48},
                                {"subscriberId": "sub-000125", "prefix": "2001:db8:12:3400::/56"}]}""")))
     BulkAllocateResponse allocateAll(@Valid @RequestBody BulkAllocateRequest request) {
-        List<CommandBatch.Outcome<AllocationResult>> outcomes = batch.send(request.items(), this::allocation);
+        List<CommandBatch.Outcome<AllocationResult>> outcomes = batch.send(request.items(), this::allocation, ALLOCATIONS_TOGETHER);
         List<BulkAllocateResponse.Item> items = new ArrayList<>(outcomes.size());
         for (int index = 0; index < outcomes.size(); index++) {
             CommandBatch.Outcome<AllocationResult> outcome = outcomes.get(index);
@@ -120,6 +124,12 @@ class DelegationController {
                     : new BulkAllocateResponse.Item(index, outcome.problem().getStatus(), null, outcome.problem()));
         }
         return BulkAllocateResponse.of(items);
+    }
+
+    /** Allocations of one caller placed at once: a bulk request, or single requests that arrived together. */
+    private static AllocatePrefixesCommand together(List<Object> allocations) {
+        List<AllocatePrefixCommand> all = allocations.stream().map(AllocatePrefixCommand.class::cast).toList();
+        return new AllocatePrefixesCommand(all.get(0).tenantId(), all);
     }
 
     private AllocatePrefixCommand allocation(AllocateRequest request) {

@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.server.web;
 
+import dev.ipv6lifecycle.api.ItemOutcome;
 import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.server.axon.BatchItem;
 import dev.ipv6lifecycle.server.axon.CommandSettings;
@@ -78,6 +79,18 @@ public class CommandBatch {
      * into commands and sends them, in order, in one transaction, on behalf of the caller.
      */
     public <T, R> List<Outcome<R>> send(List<T> items, Function<T, Object> command) {
+        return send(items, command, null);
+    }
+
+    /**
+     * As {@link #send(List, Function)}, but the valid items' commands first go as one command, made by {@code
+     * together}, whose handler places them all at once and answers each ({@link ItemOutcome}, in order): for a
+     * thousand items, a few statements instead of a few thousand. Should that command fail as a whole (a prefix
+     * taken concurrently, a quota PostgreSQL enforces on the whole statement, anything else), nothing of it is
+     * stored and the items go again, one command each, where each failure is its own.
+     */
+    public <T, R> List<Outcome<R>> send(List<T> items, Function<T, Object> command,
+                                        Function<List<Object>, Object> together) {
         String tenant = caller.tenantId();
         String actor = caller.actor();
         @SuppressWarnings("unchecked")
@@ -97,7 +110,7 @@ public class CommandBatch {
                 outcomes[index] = new Outcome<>(null, problem);
             }
         }
-        List<Sent> sent = send(commands);
+        List<Sent> sent = together == null ? send(commands) : sendAsOne(commands, together);
         for (int i = 0; i < sent.size(); i++) {
             outcomes[positions.get(i)] = outcome(sent.get(i));
         }
@@ -120,6 +133,36 @@ public class CommandBatch {
         }
         for (int i = 0; i < sent.size(); i++) {
             metrics.record(commands.get(i).tenant(), commands.get(i).message(), sent.get(i).nanos(), sent.get(i).failure());
+        }
+        return sent;
+    }
+
+    /**
+     * The commands as one command made by {@code together}, one caller's, in one transaction; should it fail as a
+     * whole, one command each ({@link #send(List)}).
+     */
+    List<Sent> sendAsOne(List<Command> commands, Function<List<Object>, Object> together) {
+        if (commands.isEmpty()) {
+            return List.of();
+        }
+        long start = System.nanoTime();
+        Command first = commands.get(0);
+        List<ItemOutcome> outcomes;
+        try {
+            Command all = new Command(first.tenant(), first.actor(),
+                    together.apply(commands.stream().map(Command::message).toList()));
+            outcomes = batch.execute(status -> dispatch(all));
+        } catch (RuntimeException failure) {
+            log.info("A command of {} items failed as a whole; its items go again one by one: {}", commands.size(),
+                    failure.toString());
+            return send(commands);
+        }
+        long each = (System.nanoTime() - start) / commands.size();
+        List<Sent> sent = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            ItemOutcome outcome = outcomes.get(i);
+            sent.add(new Sent(outcome.result(), outcome.refusal(), each));
+            metrics.record(commands.get(i).tenant(), commands.get(i).message(), each, outcome.refusal());
         }
         return sent;
     }
@@ -176,7 +219,7 @@ public class CommandBatch {
         }
     }
 
-    private Object dispatch(Command command) {
+    private <R> R dispatch(Command command) {
         return once.sendAndWait(GenericCommandMessage.asCommandMessage(command.message())
                 .andMetaData(Map.of(Actor.METADATA_KEY, command.actor())));
     }
