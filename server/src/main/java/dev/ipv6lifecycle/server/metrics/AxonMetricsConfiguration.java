@@ -3,6 +3,7 @@ package dev.ipv6lifecycle.server.metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.util.List;
@@ -12,8 +13,6 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.micrometer.EventProcessorLatencyMonitor;
 import org.axonframework.micrometer.GlobalMetricRegistry;
-import org.axonframework.micrometer.MessageCountingMonitor;
-import org.axonframework.micrometer.MessageTimerMonitor;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
 import org.springframework.context.annotation.Bean;
@@ -61,10 +60,12 @@ class AxonMetricsConfiguration {
 
     /**
      * Axon's registry, with the event processors' and the command bus's monitors it registers except the capacity
-     * monitor: timer, latency (processors) and message counts, with the same tags. Queries and the event bus are
-     * unchanged.
+     * monitor: timer, latency (processors) and message counts, with the same names and tags, the counts and
+     * timers from {@link PayloadTypeMeters}. Queries and the event bus are unchanged.
      */
     static final class WithoutCapacityMonitor extends GlobalMetricRegistry {
+
+        private static final Function<Message<?>, Iterable<Tag>> NO_TAGS = message -> Tags.empty();
 
         private final MeterRegistry registry;
 
@@ -75,25 +76,18 @@ class AxonMetricsConfiguration {
 
         @Override
         public MessageMonitor<? super CommandMessage<?>> registerCommandBus(String commandBusName) {
-            return new MultiMessageMonitor<>(List.of(MessageTimerMonitor.buildMonitor(commandBusName, registry),
-                    MessageCountingMonitor.buildMonitor(commandBusName, registry)));
+            return registerCommandBus(commandBusName, NO_TAGS);
         }
 
         @Override
         public MessageMonitor<? super CommandMessage<?>> registerCommandBus(
                 String commandBusName, Function<Message<?>, Iterable<Tag>> tagsBuilder) {
-            return new MultiMessageMonitor<>(List.of(
-                    MessageTimerMonitor.buildMonitor(commandBusName, registry, tagsBuilder),
-                    MessageCountingMonitor.buildMonitor(commandBusName, registry, tagsBuilder)));
+            return new PayloadTypeMeters(commandBusName, registry, tagsBuilder);
         }
 
         @Override
         public MessageMonitor<? super EventMessage<?>> registerEventProcessor(String eventProcessorName) {
-            return new MultiMessageMonitor<>(List.of(
-                    MessageTimerMonitor.buildMonitor(eventProcessorName, registry),
-                    EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName)
-                            .meterRegistry(registry).build(),
-                    MessageCountingMonitor.buildMonitor(eventProcessorName, registry)));
+            return registerEventProcessor(eventProcessorName, NO_TAGS, NO_TAGS);
         }
 
         @Override
@@ -101,10 +95,9 @@ class AxonMetricsConfiguration {
                 String eventProcessorName, Function<Message<?>, Iterable<Tag>> tagsBuilder,
                 Function<Message<?>, Iterable<Tag>> latencyTagsBuilder) {
             return new MultiMessageMonitor<>(List.of(
-                    MessageTimerMonitor.buildMonitor(eventProcessorName, registry, tagsBuilder),
+                    new PayloadTypeMeters(eventProcessorName, registry, tagsBuilder),
                     EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName)
-                            .meterRegistry(registry).tagsBuilder(latencyTagsBuilder).build(),
-                    MessageCountingMonitor.buildMonitor(eventProcessorName, registry, tagsBuilder)));
+                            .meterRegistry(registry).tagsBuilder(latencyTagsBuilder).build()));
         }
     }
 }

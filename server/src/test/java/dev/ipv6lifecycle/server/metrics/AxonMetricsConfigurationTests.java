@@ -2,7 +2,9 @@ package dev.ipv6lifecycle.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -10,10 +12,17 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.messaging.Message;
 import org.axonframework.micrometer.GlobalMetricRegistry;
+import org.axonframework.micrometer.MessageCountingMonitor;
+import org.axonframework.micrometer.MessageTimerMonitor;
 import org.axonframework.monitoring.MessageMonitor;
+import org.axonframework.monitoring.MultiMessageMonitor;
 import org.junit.jupiter.api.Test;
 
 class AxonMetricsConfigurationTests {
@@ -38,6 +47,43 @@ class AxonMetricsConfigurationTests {
         assertThat(names).noneMatch(name -> name.toLowerCase().contains("capacity"));
         assertThat(registry.get("eventProcessor.allTimer").tag("processorName", "delegations").timer().count())
                 .isEqualTo(1_000);
+    }
+
+    @Test
+    void theCountsAndTimersPerPayloadTypeAreThoseOfAxonsOwnMonitors() {
+        SimpleMeterRegistry axons = new SimpleMeterRegistry();
+        SimpleMeterRegistry ours = new SimpleMeterRegistry();
+        // As in the service, where the timers publish no client-side percentiles.
+        List.of(axons, ours).forEach(registry -> registry.config().meterFilter(configuration.noClientSidePercentiles()));
+        Function<Message<?>, Iterable<Tag>> tags = message -> Tags.of("processorName", "delegations",
+                "payloadType", message.getPayloadType().getSimpleName());
+        MessageMonitor<Message<?>> axon = new MultiMessageMonitor<>(List.of(
+                MessageTimerMonitor.buildMonitor("eventProcessor", axons, tags),
+                MessageCountingMonitor.buildMonitor("eventProcessor", axons, tags)));
+        MessageMonitor<Message<?>> payloadTypeMeters = new PayloadTypeMeters("eventProcessor", ours, tags);
+
+        for (int i = 0; i < 30; i++) {
+            Message<?> message = GenericEventMessage.asEventMessage(i % 3 == 0 ? (Object) ("event " + i) : (Object) i);
+            for (MessageMonitor<Message<?>> monitor : List.of(axon, payloadTypeMeters)) {
+                MessageMonitor.MonitorCallback callback = monitor.onMessageIngested(message);
+                switch (i % 5) {
+                    case 0 -> callback.reportFailure(new IllegalStateException("refused"));
+                    case 1 -> callback.reportIgnored();
+                    default -> callback.reportSuccess();
+                }
+            }
+        }
+
+        assertThat(counts(ours)).isEqualTo(counts(axons)).containsEntry(
+                "eventProcessor.successCounter [tag(payloadType=Integer), tag(processorName=delegations)]", 12.0);
+    }
+
+    /** Every meter by name and tags, with its count. */
+    private static Map<String, Double> counts(SimpleMeterRegistry registry) {
+        Map<String, Double> counts = new TreeMap<>();
+        registry.getMeters().forEach(meter -> counts.put(meter.getId().getName() + " " + meter.getId().getTags(),
+                meter instanceof Timer timer ? (double) timer.count() : ((Counter) meter).count()));
+        return counts;
     }
 
     @Test
