@@ -17,6 +17,7 @@
 # SCALE_SEED_TIMEOUT_S (start no new chunk of that seeding after this long, 1500 s; the figures say how many).
 # AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
+# ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
 set -euo pipefail
 
 ARGS="$*"
@@ -161,6 +162,28 @@ aaa_phase() {
     kill "$STUB_PID"; wait "$STUB_PID" 2>/dev/null || true; STUB_PID=""
 }
 
+# What one allocation costs PostgreSQL, whatever the machine's load: transactions and statements (everything
+# the service ran, background work included) per allocation of the 1-client phase.
+db_work() { psql -d ipv6 -tAc "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'ipv6') || ' ' || (SELECT sum(calls) FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat%')"; }
+# per_alloc NAME BEFORE AFTER N: transactions and statements per allocation between two db_work readings.
+per_alloc() {
+    result "alloc_$1_commits_per_alloc" "$(echo "scale=2; (${3% *} - ${2% *}) / $4" | bc)"
+    result "alloc_$1_statements_per_alloc" "$(echo "scale=1; (${3#* } - ${2#* }) / $4" | bc)"
+}
+psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+# --- 4. bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, one client (an import) --------
+bulk_phase() {
+    local pool before out f
+    pool=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-bulk", "prefix": "2001:db9::/32", "delegatedLengths": [56, 64], "defaultLength": 64}' \
+        | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    log "bulk allocations, batches of 1000, 1 client, ${ALLOC_S}s"
+    before=$(db_work)
+    out=$(loadgen bulk pool=$pool clients=1 batch=1000 seconds=$ALLOC_S warmup=${BULK_WARMUP_S:-2})
+    sleep 2
+    per_alloc bulk "$before" "$(db_work)" "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE pool_id = '$pool'")"
+    for f in per_s items item_errors batches_per_s p50_ms p99_ms batch_errors loadgen_cpu_s; do result "bulk_$f" "$(field "$out" $f)"; done
+}
+
 log "starting the service"
 start_service live
 touch "$WORK/loadgen.txt"
@@ -168,6 +191,12 @@ if [ "${ONLY_AAA:-0}" = 1 ]; then
     aaa_phase
     stop_service
     python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'radius\|^##\|^| figure'
+    exit 0
+fi
+if [ "${ONLY_BULK:-0}" = 1 ]; then
+    bulk_phase
+    stop_service
+    python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'bulk\|^##\|^| figure'
     exit 0
 fi
 POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
@@ -178,15 +207,6 @@ POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "20
 # 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler.
 log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
 loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt > /dev/null
-# What one allocation costs PostgreSQL, whatever the machine's load: transactions and statements (everything
-# the service ran, background work included) per allocation of the 1-client phase.
-db_work() { psql -d ipv6 -tAc "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = 'ipv6') || ' ' || (SELECT sum(calls) FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat%')"; }
-# per_alloc NAME BEFORE AFTER N: transactions and statements per allocation between two db_work readings.
-per_alloc() {
-    result "alloc_$1_commits_per_alloc" "$(echo "scale=2; (${3% *} - ${2% *}) / $4" | bc)"
-    result "alloc_$1_statements_per_alloc" "$(echo "scale=1; (${3#* } - ${2#* }) / $4" | bc)"
-}
-psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 for c in 1 16 64; do
     log "allocations, $c clients, ${ALLOC_S}s"
     before=$(db_work)
@@ -229,16 +249,7 @@ log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
 out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
 for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
 
-# --- 4. bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, one client (an import) --------
-BULK_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-bulk", "prefix": "2001:db9::/32", "delegatedLengths": [56, 64], "defaultLength": 64}' \
-    | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
-log "bulk allocations, batches of 1000, 1 client, ${ALLOC_S}s"
-before=$(db_work)
-out=$(loadgen bulk pool=$BULK_POOL clients=1 batch=1000 seconds=$ALLOC_S warmup=2)
-sleep 2
-per_alloc bulk "$before" "$(db_work)" "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE pool_id = '$BULK_POOL'")"
-for f in per_s items item_errors batches_per_s p50_ms p99_ms batch_errors loadgen_cpu_s; do result "bulk_$f" "$(field "$out" $f)"; done
-
+bulk_phase
 aaa_phase
 stop_service
 
