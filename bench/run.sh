@@ -17,6 +17,7 @@
 # SCALE_SEED_TIMEOUT_S (start no new chunk of that seeding after this long, 1500 s; the figures say how many).
 # AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
+# ONLY_REBUILD=1 (seeding and the rebuild alone, after pgbench),
 # ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
 set -euo pipefail
 
@@ -202,6 +203,7 @@ fi
 POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
     | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
 
+if [ "${ONLY_REBUILD:-0}" != 1 ]; then
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
 # Long enough for the JIT: on two cores its compiler threads still used as much CPU as the request threads after
 # 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler.
@@ -251,6 +253,7 @@ for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(fie
 
 bulk_phase
 aaa_phase
+fi
 stop_service
 
 # --- the large data set, written into the event store while the service is stopped -----------------------
@@ -299,6 +302,12 @@ result history_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM assignment_histor
 result delegation_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM delegation_view')"
 result pools "$(psql -d ipv6 -tAc 'SELECT count(*) FROM pool_view')"
 sleep 6 # one gauge refresh after the replay
+
+if [ "${ONLY_REBUILD:-0}" = 1 ]; then
+    stop_service
+    python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'rebuild\|^##\|^| figure'
+    exit 0
+fi
 
 # --- 6. the sweep --------------------------------------------------------------------------------------------
 log "sweep"
