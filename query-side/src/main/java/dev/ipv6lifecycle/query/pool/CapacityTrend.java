@@ -33,16 +33,23 @@ public class CapacityTrend {
     /** Days older than the long window are never read again. */
     private static final String PRUNE = "DELETE FROM capacity_trend WHERE day < ?";
 
-    private static final String NET = """
-            SELECT pool_id, length,
+    /**
+     * The net change per pool and length over the two windows, for the pools of a CTE {@code ids}
+     * ({@code pool_id}), joined as a set: the pool queries put it into their one statement per page.
+     * Arguments: {@link #windowArguments()}.
+     */
+    static final String NET_OF_IDS = """
+            SELECT pool_id, length::int AS length,
                    coalesce(sum(taken - returned) FILTER (WHERE day >= ?), 0) AS net_short,
                    sum(taken - returned) AS net_long
             FROM (SELECT pool_id, length, day, taken, returned FROM capacity_trend
-                  WHERE pool_id = ANY (?::uuid[]) AND day >= ? AND day < ?
+                  WHERE pool_id IN (SELECT pool_id FROM ids) AND day >= ? AND day < ?
                   UNION ALL
                   SELECT pool_id, length, day, taken, returned FROM capacity_trend_delta
-                  WHERE pool_id = ANY (?::uuid[]) AND day >= ? AND day < ?) AS days
+                  WHERE pool_id IN (SELECT pool_id FROM ids) AND day >= ? AND day < ?) AS days
             GROUP BY pool_id, length""";
+
+    private static final String NET = "WITH ids AS (SELECT DISTINCT unnest(?::uuid[]) AS pool_id) " + NET_OF_IDS;
 
     private final JdbcTemplate jdbc;
 
@@ -67,17 +74,32 @@ public class CapacityTrend {
             return Map.of();
         }
         String ids = poolIds.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
+        Object[] window = windowArguments();
+        Object[] arguments = new Object[window.length + 1];
+        arguments[0] = ids;
+        System.arraycopy(window, 0, arguments, 1, window.length);
+        Map<UUID, Net> net = new HashMap<>();
+        jdbc.query(NET, row -> {
+            add(net, row.getObject("pool_id", UUID.class), row.getInt("length"), row.getLong("net_short"),
+                    row.getLong("net_long"));
+        }, arguments);
+        return net;
+    }
+
+    /** The arguments of {@link #NET_OF_IDS}, in order: the last 7 and the last 30 complete UTC days. */
+    Object[] windowArguments() {
         LocalDate today = today();
         Date shortStart = Date.valueOf(today.minusDays(LengthForecast.SHORT_WINDOW_DAYS));
         Date longStart = Date.valueOf(today.minusDays(LengthForecast.LONG_WINDOW_DAYS));
         Date end = Date.valueOf(today);
-        Map<UUID, Net> net = new HashMap<>();
-        jdbc.query(NET, row -> {
-            Net ofPool = net.computeIfAbsent(row.getObject("pool_id", UUID.class), id -> new Net(new HashMap<>(), new HashMap<>()));
-            ofPool.lastShortWindow().put(row.getInt("length"), row.getLong("net_short"));
-            ofPool.lastLongWindow().put(row.getInt("length"), row.getLong("net_long"));
-        }, shortStart, ids, longStart, end, ids, longStart, end);
-        return net;
+        return new Object[] {shortStart, longStart, end, longStart, end};
+    }
+
+    /** Records one row of {@link #NET_OF_IDS} in {@code net}. */
+    static void add(Map<UUID, Net> net, UUID poolId, int length, long netShort, long netLong) {
+        Net ofPool = net.computeIfAbsent(poolId, id -> new Net(new HashMap<>(), new HashMap<>()));
+        ofPool.lastShortWindow().put(length, netShort);
+        ofPool.lastLongWindow().put(length, netLong);
     }
 
     private LocalDate today() {
