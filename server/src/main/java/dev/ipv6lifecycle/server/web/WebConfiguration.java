@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.server.web;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import java.time.Instant;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -15,8 +16,9 @@ import tools.jackson.databind.module.SimpleModule;
 
 /**
  * Lets query parameters and path variables be typed as {@link Ipv6Prefix}, with its own validation; refuses
- * {@link ForbiddenCharacters forbidden characters} in every text input of the API; and makes Tomcat's own
- * refusals (before the application) problem documents too.
+ * {@link ForbiddenCharacters forbidden characters} in every text input of the API; reads {@link Instant}
+ * parameters without an exception each ({@link InstantParameterFormatter}); and makes Tomcat's own refusals
+ * (before the application) problem documents too.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WebSettings.class)
@@ -43,5 +45,7 @@ class WebConfiguration implements WebMvcConfigurer {
     @Override
     public void addFormatters(FormatterRegistry registry) {
         registry.addConverter(String.class, Ipv6Prefix.class, Ipv6Prefix::parse);
+        // Added after Spring Boot's own, so it is the one used: the same answers, without an exception per ISO time.
+        registry.addFormatterForFieldType(Instant.class, new InstantParameterFormatter());
     }
 }
