@@ -261,12 +261,6 @@ log "seeding $POOLS pools ($BIG_POOL delegations in the first, $PER_POOL in each
 t0=$(date +%s.%N)
 psql -q -d ipv6 -v pools=$POOLS -v per_pool=$PER_POOL -v big_pool=$BIG_POOL -v reservations=${SEED_RESERVATIONS:-0} -f "$BENCH_DIR/seed.sql"
 result seed_reservations "${SEED_RESERVATIONS:-0}"
-# Thirty days of capacity trend for every pool and length, as a pool that has served for a month has: the
-# forecast in the pool pages below reads them.
-psql -q -d ipv6 -c "INSERT INTO capacity_trend (pool_id, length, day, taken, returned)
-    SELECT pool_id, length, day, 1000, 100 FROM pool_registry, unnest(delegated_lengths) AS length,
-           generate_series(current_date - 30, current_date - 1, interval '1 day') AS day
-    ON CONFLICT DO NOTHING"
 result seed_s "$(echo "$(date +%s.%N) - $t0" | bc)"
 EVENTS=$(psql -d ipv6 -tAc "SELECT count(*) FROM domain_event_entry")
 DELEGATIONS=$(psql -d ipv6 -tAc "SELECT count(DISTINCT aggregate_identifier) FROM domain_event_entry WHERE type = 'Delegation'")
@@ -301,6 +295,12 @@ result replay_events_per_s "$(echo "$REPLAYED / $elapsed" | bc)"
 result history_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM assignment_history')"
 result delegation_rows "$(psql -d ipv6 -tAc 'SELECT count(*) FROM delegation_view')"
 result pools "$(psql -d ipv6 -tAc 'SELECT count(*) FROM pool_view')"
+# Thirty days of capacity trend for every pool and length, as a pool that has served for a month has: the
+# forecast in the pool pages below reads them. After the rebuild, which starts the trend afresh from the events.
+psql -q -d ipv6 -c "INSERT INTO capacity_trend (pool_id, length, day, taken, returned)
+    SELECT pool_id, length, day, 1000, 100 FROM pool_registry, unnest(delegated_lengths) AS length,
+           generate_series(current_date - 30, current_date - 1, interval '1 day') AS day
+    ON CONFLICT DO NOTHING"
 sleep 6 # one gauge refresh after the replay
 
 if [ "${ONLY_REBUILD:-0}" = 1 ]; then
