@@ -119,6 +119,60 @@ class AaaAuthorizeIntegrationTests {
     }
 
     @Test
+    void noOtherRoleMayCallTheAaaEndpointsNotEvenAnAdminOfTenantDefault() {
+        String accounting = "{\"Acct-Status-Type\":{\"value\":[\"Start\"]},\"NAS-IP-Address\":{\"value\":"
+                + "[\"192.0.2.1\"]},\"Acct-Session-Id\":{\"value\":[\"s-1\"]},\"User-Name\":{\"value\":[\"x\"]}}";
+        for (String role : List.of("viewer", "operator", "admin")) {
+            String key = AaaTenant.key(installation, tenant.name(), role);
+            AaaTenant.authorize(installation, key, "x").assertProblem(403, "forbidden");
+            installation.as(key).post("/api/v1/aaa/accounting", accounting).assertProblem(403, "forbidden");
+        }
+        AaaTenant.authorize(installation, Api.ADMIN_KEY, "x").assertProblem(403, "forbidden");
+        installation.post("/api/v1/aaa/accounting", accounting).assertProblem(403, "forbidden");
+        assertThat(installation.as(tenant.aaaKey()).get("/api/v1/sessions").status()).isEqualTo(403);
+        assertThat(installation.as(tenant.aaaKey()).post("/api/v1/aaa/accounting", accounting).status()).isEqualTo(204);
+    }
+
+    @Test
+    void missingMalformedDoubledAndRevokedCredentialsOnTheAaaPathsAre401ProblemsAsElsewhere() {
+        String body = "{\"User-Name\":{\"type\":\"string\",\"value\":[\"x\"]}}";
+        Api.Answer none = installation.anonymous().post("/api/v1/aaa/authorize", body);
+        none.assertProblem(401, "unauthorized");
+        assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+        for (List<String> credentials : List.of(List.of("Authorization", "Basic not-base64!"),
+                List.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes())),
+                List.of("Authorization", "Bearer " + tenant.aaaKey(), "Authorization", "Bearer " + tenant.aaaKey()),
+                List.of("Authorization", "Bearer a.b.c"))) {
+            List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
+            headers.addAll(credentials);
+            installation.anonymous().send("POST", "/api/v1/aaa/authorize", body, headers)
+                    .assertProblem(401, "unauthorized");
+        }
+
+        Api.Answer created = installation.post("/api/v1/admin/api-keys", "{\"tenant\": \"" + tenant.name()
+                + "\", \"role\": \"aaa\", \"name\": \"to revoke\"}");
+        String key = created.json().get("key").asString();
+        assertThat(AaaTenant.authorize(installation, key, "x").status()).isEqualTo(204);
+        assertThat(installation.delete("/api/v1/admin/api-keys/" + created.json().get("id").asString()).status())
+                .isEqualTo(204);
+        AaaTenant.authorize(installation, key, "x").assertProblem(401, "unauthorized");
+    }
+
+    @Test
+    void anAaaAnswerCarriesTheApiResponseHeadersAndStartsNoSession() {
+        tenant.pool("2001:db8:100::/40", false);
+        tenant.allocate("sub-1", "");
+
+        Api.Answer answer = tenant.authorize("sub-1");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(answer.header("Cache-Control")).contains("no-store");
+        assertThat(answer.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(answer.headers().keySet()).noneMatch("set-cookie"::equalsIgnoreCase);
+    }
+
+    @Test
     void aKeyInBasicCredentialsIsTakenOnTheAaaPathsOnly() {
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + Api.ADMIN_KEY).getBytes());
 
