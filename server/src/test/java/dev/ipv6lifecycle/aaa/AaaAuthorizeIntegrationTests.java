@@ -173,6 +173,36 @@ class AaaAuthorizeIntegrationTests {
     }
 
     @Test
+    void aBodyThatIsMissingOrNotJsonIsA400ProblemAndAnotherMediaTypeA415AsForAnyRequestBody() {
+        Api aaa = installation.as(tenant.aaaKey());
+
+        assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\": ").assertProblem(400, "invalid-request")
+                .get("detail").asString()).startsWith("The request body is not well-formed JSON");
+        assertThat(aaa.send("POST", "/api/v1/aaa/authorize", null, Map.of("Content-Type", "application/json"))
+                .assertProblem(400, "invalid-request").get("detail").asString())
+                .isEqualTo("The request body is missing or cannot be read.");
+        aaa.send("POST", "/api/v1/aaa/authorize", "User-Name=x", Map.of("Content-Type", "text/plain"))
+                .assertProblem(415, "unsupported-media-type");
+        // JSON without a usable User-Name is an answer, not a mistake: nothing to add.
+        assertThat(aaa.post("/api/v1/aaa/authorize", "[1, 2]").status()).isEqualTo(204);
+        assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\": {\"value\": [\"\"]}}").status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void aBodyInAnotherDeclaredCharsetIsReadInThatCharset() {
+        tenant.pool("2001:db8:100::/40", false);
+        String prefix = tenant.allocate("m\u00fcller", "").get("prefix").asString();
+        String body = "{\"User-Name\":{\"type\":\"string\",\"value\":[\"m\u00fcller\"]}}";
+
+        Api.Answer latin1 = installation.as(tenant.aaaKey()).sendBytes("/api/v1/aaa/authorize",
+                body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "application/json;charset=ISO-8859-1");
+
+        assertThat(latin1.status()).as(latin1.body()).isEqualTo(200);
+        assertThat(latin1.json().get("reply:Delegated-IPv6-Prefix").get("value").get(0).asString()).isEqualTo(prefix);
+    }
+
+    @Test
     void aKeyInBasicCredentialsIsTakenOnTheAaaPathsOnly() {
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + Api.ADMIN_KEY).getBytes());
 
