@@ -181,6 +181,8 @@ class AaaAuthorizeIntegrationTests {
         assertThat(aaa.send("POST", "/api/v1/aaa/authorize", null, Map.of("Content-Type", "application/json"))
                 .assertProblem(400, "invalid-request").get("detail").asString())
                 .isEqualTo("The request body is missing or cannot be read.");
+        aaa.post("/api/v1/aaa/authorize", "  ").assertProblem(400, "invalid-request");
+        aaa.post("/api/v1/aaa/authorize", "{} {}").assertProblem(400, "invalid-request");
         aaa.send("POST", "/api/v1/aaa/authorize", "User-Name=x", Map.of("Content-Type", "text/plain"))
                 .assertProblem(415, "unsupported-media-type");
         // JSON without a usable User-Name is an answer, not a mistake: nothing to add.

@@ -21,10 +21,10 @@ import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -62,6 +63,8 @@ class AaaController {
     private final RadiusProperties radius;
     private final AaaMetrics metrics;
     private final JsonMapper json;
+    /** What the JSON converter reads a {@code @RequestBody JsonNode} with: the API's mapper, for a tree. */
+    private final ObjectReader requests;
 
     AaaController(RadiusAuthorizations authorizations, PoolRegistry pools, CommandSender commands, Caller caller,
                   RadiusProperties radius, AaaMetrics metrics, JsonMapper json) {
@@ -72,6 +75,7 @@ class AaaController {
         this.radius = radius;
         this.metrics = metrics;
         this.json = json;
+        this.requests = json.readerFor(JsonNode.class);
     }
 
     @PostMapping(path = "/authorize", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -136,23 +140,37 @@ class AaaController {
      * it, which cost more than the parsing itself on a path that runs for every Access-Request.
      */
     private JsonNode body(HttpServletRequest request) throws IOException {
-        ServletServerHttpRequest message = new ServletServerHttpRequest(request);
         PushbackInputStream in = new PushbackInputStream(request.getInputStream());
         int first = in.read();
         if (first < 0) {
-            throw new HttpMessageNotReadableException("Required request body is missing", message);
+            throw new HttpMessageNotReadableException("Required request body is missing",
+                    new ServletServerHttpRequest(request));
         }
         in.unread(first);
-        MediaType type = message.getHeaders().getContentType();
-        Charset charset = type != null && type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8;
+        Charset charset = charset(request);
         try {
             // As the JSON converter does: Jackson detects the Unicode encodings itself, others need a reader.
-            return UNICODE.contains(charset.name()) ? json.readTree(in)
-                    : json.readTree(new InputStreamReader(in, charset));
+            return UNICODE.contains(charset.name()) ? requests.readValue(in)
+                    : requests.readValue(new InputStreamReader(in, charset));
         } catch (JacksonException unreadable) {
             throw new HttpMessageNotReadableException("JSON parse error: " + unreadable.getOriginalMessage(),
-                    unreadable, message);
+                    unreadable, new ServletServerHttpRequest(request));
         }
+    }
+
+    /**
+     * The charset the converter would read with: the Content-Type's, else the request's encoding (which
+     * ServletServerHttpRequest adds to a Content-Type without one), else UTF-8. Without copying every header
+     * into an HttpHeaders to find it.
+     */
+    private static Charset charset(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        Charset declared = contentType == null ? null : MediaType.parseMediaType(contentType).getCharset();
+        if (declared != null) {
+            return declared;
+        }
+        String encoding = request.getCharacterEncoding();
+        return encoding == null || encoding.isEmpty() ? StandardCharsets.UTF_8 : Charset.forName(encoding);
     }
 
     /**
