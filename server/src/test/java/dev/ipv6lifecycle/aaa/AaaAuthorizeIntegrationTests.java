@@ -119,6 +119,92 @@ class AaaAuthorizeIntegrationTests {
     }
 
     @Test
+    void noOtherRoleMayCallTheAaaEndpointsNotEvenAnAdminOfTenantDefault() {
+        String accounting = "{\"Acct-Status-Type\":{\"value\":[\"Start\"]},\"NAS-IP-Address\":{\"value\":"
+                + "[\"192.0.2.1\"]},\"Acct-Session-Id\":{\"value\":[\"s-1\"]},\"User-Name\":{\"value\":[\"x\"]}}";
+        for (String role : List.of("viewer", "operator", "admin")) {
+            String key = AaaTenant.key(installation, tenant.name(), role);
+            AaaTenant.authorize(installation, key, "x").assertProblem(403, "forbidden");
+            installation.as(key).post("/api/v1/aaa/accounting", accounting).assertProblem(403, "forbidden");
+        }
+        AaaTenant.authorize(installation, Api.ADMIN_KEY, "x").assertProblem(403, "forbidden");
+        installation.post("/api/v1/aaa/accounting", accounting).assertProblem(403, "forbidden");
+        assertThat(installation.as(tenant.aaaKey()).get("/api/v1/sessions").status()).isEqualTo(403);
+        assertThat(installation.as(tenant.aaaKey()).post("/api/v1/aaa/accounting", accounting).status()).isEqualTo(204);
+    }
+
+    @Test
+    void missingMalformedDoubledAndRevokedCredentialsOnTheAaaPathsAre401ProblemsAsElsewhere() {
+        String body = "{\"User-Name\":{\"type\":\"string\",\"value\":[\"x\"]}}";
+        Api.Answer none = installation.anonymous().post("/api/v1/aaa/authorize", body);
+        none.assertProblem(401, "unauthorized");
+        assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+        for (List<String> credentials : List.of(List.of("Authorization", "Basic not-base64!"),
+                List.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes())),
+                List.of("Authorization", "Bearer " + tenant.aaaKey(), "Authorization", "Bearer " + tenant.aaaKey()),
+                List.of("Authorization", "Bearer a.b.c"))) {
+            List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
+            headers.addAll(credentials);
+            installation.anonymous().send("POST", "/api/v1/aaa/authorize", body, headers)
+                    .assertProblem(401, "unauthorized");
+        }
+
+        Api.Answer created = installation.post("/api/v1/admin/api-keys", "{\"tenant\": \"" + tenant.name()
+                + "\", \"role\": \"aaa\", \"name\": \"to revoke\"}");
+        String key = created.json().get("key").asString();
+        assertThat(AaaTenant.authorize(installation, key, "x").status()).isEqualTo(204);
+        assertThat(installation.delete("/api/v1/admin/api-keys/" + created.json().get("id").asString()).status())
+                .isEqualTo(204);
+        AaaTenant.authorize(installation, key, "x").assertProblem(401, "unauthorized");
+    }
+
+    @Test
+    void anAaaAnswerCarriesTheApiResponseHeadersAndStartsNoSession() {
+        tenant.pool("2001:db8:100::/40", false);
+        tenant.allocate("sub-1", "");
+
+        Api.Answer answer = tenant.authorize("sub-1");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(answer.header("Cache-Control")).contains("no-store");
+        assertThat(answer.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(answer.headers().keySet()).noneMatch("set-cookie"::equalsIgnoreCase);
+    }
+
+    @Test
+    void aBodyThatIsMissingOrNotJsonIsA400ProblemAndAnotherMediaTypeA415AsForAnyRequestBody() {
+        Api aaa = installation.as(tenant.aaaKey());
+
+        assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\": ").assertProblem(400, "invalid-request")
+                .get("detail").asString()).startsWith("The request body is not well-formed JSON");
+        assertThat(aaa.send("POST", "/api/v1/aaa/authorize", null, Map.of("Content-Type", "application/json"))
+                .assertProblem(400, "invalid-request").get("detail").asString())
+                .isEqualTo("The request body is missing or cannot be read.");
+        aaa.post("/api/v1/aaa/authorize", "  ").assertProblem(400, "invalid-request");
+        aaa.post("/api/v1/aaa/authorize", "{} {}").assertProblem(400, "invalid-request");
+        aaa.send("POST", "/api/v1/aaa/authorize", "User-Name=x", Map.of("Content-Type", "text/plain"))
+                .assertProblem(415, "unsupported-media-type");
+        // JSON without a usable User-Name is an answer, not a mistake: nothing to add.
+        assertThat(aaa.post("/api/v1/aaa/authorize", "[1, 2]").status()).isEqualTo(204);
+        assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\": {\"value\": [\"\"]}}").status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    void aBodyInAnotherDeclaredCharsetIsReadInThatCharset() {
+        tenant.pool("2001:db8:100::/40", false);
+        String prefix = tenant.allocate("m\u00fcller", "").get("prefix").asString();
+        String body = "{\"User-Name\":{\"type\":\"string\",\"value\":[\"m\u00fcller\"]}}";
+
+        Api.Answer latin1 = installation.as(tenant.aaaKey()).sendBytes("/api/v1/aaa/authorize",
+                body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "application/json;charset=ISO-8859-1");
+
+        assertThat(latin1.status()).as(latin1.body()).isEqualTo(200);
+        assertThat(latin1.json().get("reply:Delegated-IPv6-Prefix").get("value").get(0).asString()).isEqualTo(prefix);
+    }
+
+    @Test
     void aKeyInBasicCredentialsIsTakenOnTheAaaPathsOnly() {
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("x:" + Api.ADMIN_KEY).getBytes());
 

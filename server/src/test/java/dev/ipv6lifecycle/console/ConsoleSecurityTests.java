@@ -140,6 +140,19 @@ class ConsoleSecurityTests {
     }
 
     @Test
+    void aConsoleSessionOfAnAaaKeyDoesNotOpenTheAaaEndpoints() throws Exception {
+        Api.Answer created = admin.post("/api/v1/admin/api-keys", "{\"role\": \"aaa\", \"name\": \"console aaa\"}");
+        signIn(created.json().get("key").asString());
+
+        HttpResponse<String> aaa = send(HttpRequest.newBuilder(uri("/api/v1/aaa/authorize"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"User-Name\":{\"type\":\"string\",\"value\":[\"x\"]}}")));
+
+        assertThat(aaa.statusCode()).isEqualTo(401);
+        assertThat(aaa.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
     void theOpenApiDocumentHoldsNoneOfTheConsolesPages() {
         List<String> paths = new ArrayList<>();
         new Api(port).anonymous().get("/v3/api-docs").json().path("paths").propertyNames().forEach(paths::add);
