@@ -98,13 +98,7 @@ class PrefixAllocatorPropertyTests {
     @Property(tries = 60)
     void neverOverlapsNeverMisalignsAndKeepsCapacityExact(@ForAll("steps") List<Step> steps) {
         String tenant = "t-" + UUID.randomUUID();
-        UUID poolId = UUID.randomUUID();
-        jdbc.update("""
-                INSERT INTO pool_registry (pool_id, tenant_id, prefix, delegated_lengths, default_length, quarantine,
-                                           state, created_at)
-                VALUES (?, ?, ?::cidr, '{58,60,62,64}', 64, 'PT1H', 'ACTIVE', now())""", poolId, tenant, POOL.canonical());
-        jdbc.update("INSERT INTO free_block (pool_id, prefix, length) VALUES (?, ?::cidr, ?)", poolId, POOL.canonical(),
-                POOL.length());
+        UUID poolId = newPool(tenant);
 
         for (Step step : steps) {
             if (step instanceof Allocate allocate) {
