@@ -90,6 +90,10 @@ public final class Api {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
+        return exchange(request);
+    }
+
+    private Answer exchange(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = client.send(request.build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -115,16 +119,7 @@ public final class Api {
         if (bearer != null && !authorizationGiven) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        try {
-            HttpResponse<String> response = client.send(request.build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Answer(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(request);
     }
 
     /**
