@@ -119,6 +119,11 @@ class PrometheusIntegrationTests {
                 .contains("http_server_requests_seconds_count");
     }
 
+    private static final String FORECAST_IN_DAYS =
+            "ipv6_pool_exhaustion_forecast_days use base unit \"seconds\" instead of \"days\"";
+    /** promtool's exit status when the metrics parse and only the lint found something. */
+    private static final int PROMTOOL_LINT_PROBLEMS = 3;
+
     @Test
     void promtoolFindsNoProblemInAScrape(@TempDir Path directory) throws Exception {
         Path scrape = directory.resolve("scrape.txt");
@@ -127,8 +132,10 @@ class PrometheusIntegrationTests {
         PrometheusProcess.Result check = PrometheusProcess.run(directory, scrape,
                 List.of(PrometheusProcess.PROMTOOL.toString(), "check", "metrics"));
 
-        assertThat(check.exitCode()).as(check.output()).isZero();
-        assertThat(check.output()).isBlank();
+        // One finding is accepted: the exhaustion forecast counts days (docs/monitoring.md), as its alerts and panel
+        // read it, where promtool's lint wants every duration in seconds. It is there whenever a pool has a forecast.
+        assertThat(check.output().lines().filter(line -> !line.equals(FORECAST_IN_DAYS))).as(check.output()).isEmpty();
+        assertThat(check.exitCode()).as(check.output()).isEqualTo(check.output().isBlank() ? 0 : PROMTOOL_LINT_PROBLEMS);
     }
 
     @Test
