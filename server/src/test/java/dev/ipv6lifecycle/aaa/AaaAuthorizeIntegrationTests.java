@@ -1,10 +1,14 @@
 package dev.ipv6lifecycle.aaa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ipv6lifecycle.api.Ipv6Prefix;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,9 @@ class AaaAuthorizeIntegrationTests {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry registry;
 
     private Api installation;
     private AaaTenant tenant;
@@ -189,6 +196,54 @@ class AaaAuthorizeIntegrationTests {
         assertThat(aaa.post("/api/v1/aaa/authorize", "[1, 2]").status()).isEqualTo(204);
         assertThat(aaa.post("/api/v1/aaa/authorize", "{\"User-Name\": {\"value\": [\"\"]}}").status())
                 .isEqualTo(204);
+    }
+
+    @Test
+    void callsThatTheFilterLeavesToTheControllerGetTheSameAnswers() {
+        tenant.pool("2001:db8:100::/40", false);
+        tenant.allocate("active-1", "");
+        String suspended = tenant.allocate("suspended-1", "").get("id").asString();
+        tenant.transition(suspended, "activate");
+        tenant.transition(suspended, "suspend");
+
+        for (String userName : List.of("active-1", "suspended-1", "nobody")) {
+            Api.Answer filtered = tenant.authorize(userName);
+            // A query string, an Idempotency-Key and an Accept with quality go past the filter to the controller.
+            for (Api.Answer controlled : List.of(authorize("/api/v1/aaa/authorize?via=controller", userName, Map.of()),
+                    authorize("/api/v1/aaa/authorize", userName, Map.of("Idempotency-Key", "k-" + userName)),
+                    authorize("/api/v1/aaa/authorize", userName, Map.of("Accept", "application/json;q=0.9, */*;q=0")))) {
+                assertThat(controlled.status()).as(userName).isEqualTo(filtered.status());
+                assertThat(controlled.header("Content-Type")).as(userName).isEqualTo(filtered.header("Content-Type"));
+                assertThat(controlled.body()).as(userName).isEqualTo(filtered.body());
+            }
+        }
+        assertThat(authorize("/api/v1/aaa/authorize", "active-1", Map.of("Accept", "text/plain")).status())
+                .isEqualTo(406);
+    }
+
+    @Test
+    void authorizationsAreTimedPerOutcomeRatherThanAsHttpServerRequests() {
+        String pool = tenant.pool("2001:db8:100::/40", false);
+        tenant.allocate("sub-1", "");
+        double before = registry.get("ipv6.aaa.authorizations").tag("outcome", "authorized").counter().count();
+
+        assertThat(tenant.authorize("sub-1").status()).isEqualTo(200);
+        assertThat(tenant.admin().get("/api/v1/pools/" + pool).status()).isEqualTo(200);
+
+        // The pool's GET is observed after the authorization was answered; by then the authorization would be too.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !registry.find("http.server.requests")
+                .tag("uri", "/api/v1/pools/{poolId}").timers().isEmpty());
+        assertThat(registry.find("http.server.requests").tag("uri", "/api/v1/aaa/authorize").timers()).isEmpty();
+        assertThat(registry.get("ipv6.aaa.authorizations").tag("outcome", "authorized").counter().count())
+                .isEqualTo(before + 1);
+    }
+
+    private Api.Answer authorize(String path, String userName, Map<String, String> moreHeaders) {
+        Map<String, String> headers = new java.util.HashMap<>(moreHeaders);
+        headers.put("Content-Type", "application/json");
+        headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(("freeradius:" + tenant.aaaKey()).getBytes()));
+        return tenant.admin().send("POST", path, "{\"User-Name\":{\"type\":\"string\",\"value\":[\"" + userName
+                + "\"]}}", headers);
     }
 
     @Test

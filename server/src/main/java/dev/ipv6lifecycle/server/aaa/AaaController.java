@@ -1,15 +1,5 @@
 package dev.ipv6lifecycle.server.aaa;
 
-import dev.ipv6lifecycle.api.DomainRejection;
-import dev.ipv6lifecycle.api.delegation.AllocateOnFirstSightCommand;
-import dev.ipv6lifecycle.api.delegation.LifecycleState;
-import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations;
-import dev.ipv6lifecycle.command.aaa.RadiusAuthorizations.Authorization;
-import dev.ipv6lifecycle.command.pool.PoolRegistry;
-import dev.ipv6lifecycle.sagas.radius.RadiusProperties;
-import dev.ipv6lifecycle.server.web.Caller;
-import dev.ipv6lifecycle.server.web.CommandSender;
-import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -17,65 +7,24 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.springframework.http.MediaType;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The endpoint that FreeRADIUS's {@code rlm_rest} calls from its authorize section ({@code body = 'json'}):
- * which delegated prefix the subscriber named by {@code User-Name} holds, in the caller's tenant. It reads the
- * command side's {@code radius_authorization} table, never the read models, so an answer is never behind a
- * committed command. It never rejects: authentication stays the ISP's decision, and the answer is either
- * attributes to add (200) or nothing (204), which {@code rlm_rest} turns into {@code updated} and {@code ok}.
- *
- * <p>Every value in the answer has {@code do_xlat} off: FreeRADIUS would otherwise expand {@code %{...}} in it.
- * No value is copied from the request in any case; the prefixes come from the table, the Filter-Id from the
- * configuration.
+ * The endpoint that FreeRADIUS's {@code rlm_rest} calls from its authorize section ({@code body = 'json'}),
+ * answered by {@link AaaAuthorization}. A well-formed call is answered by {@link AaaAuthorizeFilter} before Spring
+ * MVC; this mapping answers the others, with the API's refusals (400, 406, 415), and documents the endpoint.
  */
 @RestController
 @RequestMapping("/api/v1/aaa")
 class AaaController {
 
-    /** The charsets Jackson reads from bytes itself, as Spring's JSON converter lists them. */
-    private static final Set<String> UNICODE = Set.of("UTF-8", "UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE",
-            "UTF-32LE", "UTF-32", "US-ASCII");
+    private final AaaAuthorization authorization;
 
-    private final RadiusAuthorizations authorizations;
-    private final PoolRegistry pools;
-    private final CommandSender commands;
-    private final Caller caller;
-    private final RadiusProperties radius;
-    private final AaaMetrics metrics;
-    private final JsonMapper json;
-    /** What the JSON converter reads a {@code @RequestBody JsonNode} with: the API's mapper, for a tree. */
-    private final ObjectReader requests;
-
-    AaaController(RadiusAuthorizations authorizations, PoolRegistry pools, CommandSender commands, Caller caller,
-                  RadiusProperties radius, AaaMetrics metrics, JsonMapper json) {
-        this.authorizations = authorizations;
-        this.pools = pools;
-        this.commands = commands;
-        this.caller = caller;
-        this.radius = radius;
-        this.metrics = metrics;
-        this.json = json;
-        this.requests = json.readerFor(JsonNode.class);
+    AaaController(AaaAuthorization authorization) {
+        this.authorization = authorization;
     }
 
     @PostMapping(path = "/authorize", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -91,122 +40,8 @@ class AaaController {
     @ApiResponse(responseCode = "200", description = "Attributes for the Access-Accept", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
     @ApiResponse(responseCode = "204", description = "No live delegation: nothing to add")
-    void authorize(HttpServletRequest httpRequest, HttpServletResponse response) throws IOException {
-        // Read before the timer starts, as @RequestBody was: a body that is not JSON is the client's 400, not an outcome.
-        JsonNode request = body(httpRequest);
-        Timer.Sample sample = metrics.start();
-        AaaMetrics.Outcome outcome = AaaMetrics.Outcome.ERROR;
-        try {
-            String userName = userName(request);
-            if (userName == null) {
-                outcome = AaaMetrics.Outcome.INVALID;
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-                return;
-            }
-            String tenant = caller.tenantId();
-            List<Authorization> live = authorizations.find(tenant, userName);
-            boolean allocated = false;
-            if (live.isEmpty() && pools.allocatesOnFirstSight(tenant)) {
-                allocated = allocateOnFirstSight(tenant, userName);
-                live = authorizations.find(tenant, userName);
-            }
-            if (live.isEmpty()) {
-                outcome = AaaMetrics.Outcome.NONE;
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-                return;
-            }
-            boolean suspended = live.stream().anyMatch(a -> a.state() == LifecycleState.SUSPENDED);
-            outcome = allocated ? AaaMetrics.Outcome.FIRST_SIGHT
-                    : suspended ? AaaMetrics.Outcome.SUSPENDED : AaaMetrics.Outcome.AUTHORIZED;
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("reply:Delegated-IPv6-Prefix",
-                    literal(live.stream().map(a -> a.prefix().canonical()).toList()));
-            if (suspended) {
-                reply.put("reply:Filter-Id", literal(List.of(radius.suspendFilterId())));
-            }
-            byte[] answer = json.writeValueAsBytes(reply);
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            response.setContentLength(answer.length);
-            response.getOutputStream().write(answer);
-        } finally {
-            metrics.record(outcome, sample);
-        }
-    }
-
-    /**
-     * The body as {@code @RequestBody JsonNode} would read it, with the same mapper, charset handling and
-     * refusals (400 for a missing body or one that is not JSON), without Spring MVC's message conversion around
-     * it, which cost more than the parsing itself on a path that runs for every Access-Request.
-     */
-    private JsonNode body(HttpServletRequest request) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(request.getInputStream());
-        int first = in.read();
-        if (first < 0) {
-            throw new HttpMessageNotReadableException("Required request body is missing",
-                    new ServletServerHttpRequest(request));
-        }
-        in.unread(first);
-        Charset charset = charset(request);
-        try {
-            // As the JSON converter does: Jackson detects the Unicode encodings itself, others need a reader.
-            return UNICODE.contains(charset.name()) ? requests.readValue(in)
-                    : requests.readValue(new InputStreamReader(in, charset));
-        } catch (JacksonException unreadable) {
-            throw new HttpMessageNotReadableException("JSON parse error: " + unreadable.getOriginalMessage(),
-                    unreadable, new ServletServerHttpRequest(request));
-        }
-    }
-
-    /**
-     * The charset the converter would read with: the Content-Type's, else the request's encoding (which
-     * ServletServerHttpRequest adds to a Content-Type without one), else UTF-8. Without copying every header
-     * into an HttpHeaders to find it.
-     */
-    private static Charset charset(HttpServletRequest request) {
-        String contentType = request.getContentType();
-        Charset declared = contentType == null ? null : MediaType.parseMediaType(contentType).getCharset();
-        if (declared != null) {
-            return declared;
-        }
-        String encoding = request.getCharacterEncoding();
-        return encoding == null || encoding.isEmpty() ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-    }
-
-    /**
-     * Whether this request allocated. A concurrent request for the same user name (a BNG's retransmission) that
-     * allocated first makes the command refuse (409), and so does a pool without room; the table read after it
-     * shows whatever is there, so both end the same way: the subscriber is answered from the table.
-     */
-    private boolean allocateOnFirstSight(String tenant, String userName) {
-        try {
-            commands.send(new AllocateOnFirstSightCommand(UUID.randomUUID(), tenant, userName));
-            return true;
-        } catch (DomainRejection refused) {
-            return false;
-        }
-    }
-
-    /** The first value of User-Name, if it is one a delegation could carry (RFC 2865 §5.1: 1..253 octets). */
-    private static String userName(JsonNode request) {
-        JsonNode value = request.path("User-Name").path("value").path(0);
-        if (!value.isString()) {
-            return null;
-        }
-        String name = value.asString();
-        int octets = name.getBytes(StandardCharsets.UTF_8).length;
-        if (octets == 0 || octets > 253 || name.chars().anyMatch(Character::isISOControl)) {
-            return null;
-        }
-        return name;
-    }
-
-    /** A value FreeRADIUS takes as it is: replaces what the list holds, several values added, no expansion. */
-    private static Map<String, Object> literal(List<String> values) {
-        Map<String, Object> attribute = new LinkedHashMap<>();
-        attribute.put("op", ":=");
-        attribute.put("value", values);
-        attribute.put("do_xlat", false);
-        return attribute;
+    void authorize(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // Read before the answer's timer starts, as @RequestBody was: a body that is not JSON is the client's 400.
+        authorization.answer(authorization.read(request, request.getInputStream().readAllBytes()), response);
     }
 }
