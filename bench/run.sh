@@ -19,6 +19,7 @@
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
 # ONLY_REBUILD=1 (seeding and the rebuild alone, after pgbench),
 # ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
+# ONLY_LIFECYCLE=1 (the warm-up's allocations, then the lifecycle phase over them, on an empty database).
 set -euo pipefail
 
 ARGS="$*"
@@ -172,6 +173,12 @@ per_alloc() {
     result "alloc_$1_statements_per_alloc" "$(echo "scale=1; (${3#* } - ${2#* }) / $4" | bc)"
 }
 psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+# --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients, over $WORK/ids-lifecycle.txt ----
+lifecycle_phase() {
+    log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
+    out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
+    for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
+}
 # --- 4. bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, one client (an import) --------
 bulk_phase() {
     local pool before out f
@@ -202,6 +209,14 @@ if [ "${ONLY_BULK:-0}" = 1 ]; then
 fi
 POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
     | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+if [ "${ONLY_LIFECYCLE:-0}" = 1 ]; then
+    log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
+    loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-lifecycle.txt > /dev/null
+    lifecycle_phase
+    stop_service
+    python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'lifecycle\|^##\|^| figure'
+    exit 0
+fi
 
 if [ "${ONLY_REBUILD:-0}" != 1 ]; then
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
@@ -247,9 +262,7 @@ done
 
 # --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients --------------------------------
 cat "$WORK"/ids-64.txt "$WORK"/ids-16.txt "$WORK"/ids-1.txt > "$WORK/ids-lifecycle.txt"
-log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
-out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
-for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
+lifecycle_phase
 
 bulk_phase
 aaa_phase
