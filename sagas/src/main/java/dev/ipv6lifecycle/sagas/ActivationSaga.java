@@ -47,7 +47,7 @@ public class ActivationSaga {
     static final String ACTOR = "saga:activation";
     static final String NEXT_ATTEMPT = "activation-next-attempt";
     /** The IPAM first: when the NAS then refuses, the compensation has a record to remove, not a session to undo. */
-    private static final List<NetworkStep> STEPS = List.of(IPAM_RECORD, PUSH_PREFIX);
+    static final List<NetworkStep> STEPS = List.of(IPAM_RECORD, PUSH_PREFIX);
 
     @Autowired
     private transient SagaOutbox outbox;

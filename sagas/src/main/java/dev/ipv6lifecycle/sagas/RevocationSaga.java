@@ -46,7 +46,7 @@ public class RevocationSaga {
 
     static final String ACTOR = "saga:revocation";
     static final String NEXT_ATTEMPT = "revocation-next-attempt";
-    private static final List<NetworkStep> STEPS = List.of(DISCONNECT, IPAM_RELEASE);
+    static final List<NetworkStep> STEPS = List.of(DISCONNECT, IPAM_RELEASE);
 
     @Autowired
     private transient SagaOutbox outbox;

@@ -40,6 +40,11 @@ class SagaConfiguration {
         return new ActivationOnRequest();
     }
 
+    @Bean
+    OwnStepsOnly ownStepsOnly() {
+        return new OwnStepsOnly();
+    }
+
     @Bean(destroyMethod = "close")
     AfterCommitOutbox sagaOutbox(NetworkAccessServer nas, Ipam ipam, MeterRegistry registry, CommandGateway commands,
                                  SagaSettings settings, LiveSessions sessions) {

@@ -49,6 +49,7 @@ class ActivationSagaTests {
     @BeforeEach
     void setUp() {
         fixture = new SagaTestFixture<>(ActivationSaga.class);
+        fixture.registerHandlerEnhancerDefinition(new OwnStepsOnly());
         fixture.registerHandlerEnhancerDefinition(new ActivationOnRequest());
         fixture.registerResource(outbox);
         fixture.registerResource(SETTINGS);

@@ -49,6 +49,7 @@ class RevocationSagaTests {
     @BeforeEach
     void setUp() {
         fixture = new SagaTestFixture<>(RevocationSaga.class);
+        fixture.registerHandlerEnhancerDefinition(new OwnStepsOnly());
         fixture.registerResource(outbox);
         fixture.registerResource(SETTINGS);
     }
