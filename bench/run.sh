@@ -20,6 +20,7 @@
 # ONLY_REBUILD=1 (seeding and the rebuild alone, after pgbench),
 # ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
 # ONLY_LIFECYCLE=1 (the warm-up's allocations, then the lifecycle phase over them, on an empty database).
+# ONLY_SCALE=1 (the warm-up, 64 clients on an almost empty table, then the scale phase: for a 10,000,000 run alone).
 set -euo pipefail
 
 ARGS="$*"
@@ -173,6 +174,58 @@ per_alloc() {
     result "alloc_$1_statements_per_alloc" "$(echo "scale=1; (${3#* } - ${2#* }) / $4" | bc)"
 }
 psql -q -d ipv6 -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+# --- 10. scale: SCALE_RESERVATIONS live /64 reservations in one pool of the tenant, then allocations there -----
+# Written straight into the command side's tables while the service is stopped, in address order (as the best-fit
+# allocator places them) and in chunks of a million, each timed: the constraint's cost per row as the table
+# grows. The pool's free space becomes the rest of the /32, as maximal aligned blocks.
+scale_phase() {
+    start_service scale-setup
+    SCALE_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-scale", "prefix": "2a02::/32", "delegatedLengths": [56, 64], "defaultLength": 56}' \
+        | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    stop_service
+    log "seeding $SCALE_RESERVATIONS reservations into pool 2a02::/32"
+    psql -q -d ipv6 -c "DELETE FROM free_block WHERE pool_id = '$SCALE_POOL'"
+    chunk=1000000; seeded=0; chunk_us=""; seed_t0=$(date +%s)
+    while [ $seeded -lt $SCALE_RESERVATIONS ]; do
+        if [ $(( $(date +%s) - seed_t0 )) -gt "${SCALE_SEED_TIMEOUT_S:-1500}" ]; then
+            log "  seeding stopped after ${SCALE_SEED_TIMEOUT_S:-1500}s at $seeded reservations"; break
+        fi
+        n=$(( SCALE_RESERVATIONS - seeded < chunk ? SCALE_RESERVATIONS - seeded : chunk ))
+        t0=$(date +%s.%N)
+        psql -q -d ipv6 -c "INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
+            SELECT 'default', '$SCALE_POOL', ('2a02:0:' || substr(h, 1, 4) || ':' || substr(h, 5, 4) || '::/64')::cidr,
+                   gen_random_uuid(), 'scale-' || i
+            FROM generate_series($seeded, $(( seeded + n - 1 ))) i, lpad(to_hex(i), 8, '0') h"
+        us=$(echo "($(date +%s.%N) - $t0) * 1000000 / $n" | bc)
+        chunk_us="$chunk_us${chunk_us:+,}$us"
+        seeded=$(( seeded + n ))
+        log "  $seeded reserved ($us us a row)"
+    done
+    python3 - "$seeded" "$SCALE_POOL" <<'PY' | psql -q -d ipv6
+import sys
+n, pool = int(sys.argv[1]), sys.argv[2]
+x, end = n, 1 << 32  # in /64s of the /32
+while x < end:
+    k = 0
+    while k < 32 and x % (1 << (k + 1)) == 0 and x + (1 << (k + 1)) <= end:
+        k += 1
+    print(f"INSERT INTO free_block (pool_id, prefix, length) VALUES ('{pool}', '2a02:0:{x >> 16:x}:{x & 0xffff:x}::/{64 - k}', {64 - k});")
+    x += 1 << k
+PY
+    psql -q -d ipv6 -c "VACUUM ANALYZE prefix_reservation" -c "VACUUM ANALYZE free_block"
+    result scale_reservations "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE tenant_id = 'default'")"
+    result scale_seed_us_per_row "$chunk_us"
+    start_service scale
+    log "allocations at $seeded seeded reservations, 64 clients, ${ALLOC_S}s"
+    loadgen allocate pool=$SCALE_POOL clients=16 seconds=$WARMUP_S warmup=0 > /dev/null
+    before=$(db_work)
+    out=$(loadgen allocate pool=$SCALE_POOL clients=64 seconds=$ALLOC_S warmup=2 ids=$WORK/ids-scale.txt)
+    sleep 2
+    per_alloc scale "$before" "$(db_work)" "$(wc -l < "$WORK/ids-scale.txt")"
+    for f in per_s p50_ms p99_ms errors; do result "scale_$f" "$(field "$out" $f)"; done
+    stop_service
+}
+
 # --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients, over $WORK/ids-lifecycle.txt ----
 lifecycle_phase() {
     log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
@@ -209,6 +262,17 @@ if [ "${ONLY_BULK:-0}" = 1 ]; then
 fi
 POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-live", "prefix": "2001:db8::/32", "delegatedLengths": [48, 56, 64], "defaultLength": 56}' \
     | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+if [ "${ONLY_SCALE:-0}" = 1 ]; then
+    log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
+    loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 > /dev/null
+    log "allocations, 64 clients, ${ALLOC_S}s (the rate on an almost empty table)"
+    out=$(loadgen allocate pool=$POOL clients=64 seconds=$ALLOC_S warmup=2)
+    for f in per_s p50_ms p99_ms errors loadgen_cpu_s; do result "alloc_c64_$f" "$(field "$out" $f)"; done
+    stop_service
+    scale_phase
+    python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS" | grep -i 'live reservations\|seeding\|^##\|^| figure'
+    exit 0
+fi
 if [ "${ONLY_LIFECYCLE:-0}" = 1 ]; then
     log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
     loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-lifecycle.txt > /dev/null
@@ -364,55 +428,7 @@ result rss_mb "$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$SERVICE_PID/status)
 result load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 stop_service
 
-# --- 10. scale: SCALE_RESERVATIONS live /64 reservations in one pool of the tenant, then allocations there -----
-# Written straight into the command side's tables while the service is stopped, in address order (as the best-fit
-# allocator places them) and in chunks of a million, each timed: the constraint's cost per row as the table
-# grows. The pool's free space becomes the rest of the /32, as maximal aligned blocks.
-start_service scale-setup
-SCALE_POOL=$(api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-scale", "prefix": "2a02::/32", "delegatedLengths": [56, 64], "defaultLength": 56}' \
-    | grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
-stop_service
-log "seeding $SCALE_RESERVATIONS reservations into pool 2a02::/32"
-psql -q -d ipv6 -c "DELETE FROM free_block WHERE pool_id = '$SCALE_POOL'"
-chunk=1000000; seeded=0; chunk_us=""; seed_t0=$(date +%s)
-while [ $seeded -lt $SCALE_RESERVATIONS ]; do
-    if [ $(( $(date +%s) - seed_t0 )) -gt "${SCALE_SEED_TIMEOUT_S:-1500}" ]; then
-        log "  seeding stopped after ${SCALE_SEED_TIMEOUT_S:-1500}s at $seeded reservations"; break
-    fi
-    n=$(( SCALE_RESERVATIONS - seeded < chunk ? SCALE_RESERVATIONS - seeded : chunk ))
-    t0=$(date +%s.%N)
-    psql -q -d ipv6 -c "INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
-        SELECT 'default', '$SCALE_POOL', ('2a02:0:' || substr(h, 1, 4) || ':' || substr(h, 5, 4) || '::/64')::cidr,
-               gen_random_uuid(), 'scale-' || i
-        FROM generate_series($seeded, $(( seeded + n - 1 ))) i, lpad(to_hex(i), 8, '0') h"
-    us=$(echo "($(date +%s.%N) - $t0) * 1000000 / $n" | bc)
-    chunk_us="$chunk_us${chunk_us:+,}$us"
-    seeded=$(( seeded + n ))
-    log "  $seeded reserved ($us us a row)"
-done
-python3 - "$seeded" "$SCALE_POOL" <<'PY' | psql -q -d ipv6
-import sys
-n, pool = int(sys.argv[1]), sys.argv[2]
-x, end = n, 1 << 32  # in /64s of the /32
-while x < end:
-    k = 0
-    while k < 32 and x % (1 << (k + 1)) == 0 and x + (1 << (k + 1)) <= end:
-        k += 1
-    print(f"INSERT INTO free_block (pool_id, prefix, length) VALUES ('{pool}', '2a02:0:{x >> 16:x}:{x & 0xffff:x}::/{64 - k}', {64 - k});")
-    x += 1 << k
-PY
-psql -q -d ipv6 -c "VACUUM ANALYZE prefix_reservation" -c "VACUUM ANALYZE free_block"
-result scale_reservations "$(psql -d ipv6 -tAc "SELECT count(*) FROM prefix_reservation WHERE tenant_id = 'default'")"
-result scale_seed_us_per_row "$chunk_us"
-start_service scale
-log "allocations at $seeded seeded reservations, 64 clients, ${ALLOC_S}s"
-loadgen allocate pool=$SCALE_POOL clients=16 seconds=$WARMUP_S warmup=0 > /dev/null
-before=$(db_work)
-out=$(loadgen allocate pool=$SCALE_POOL clients=64 seconds=$ALLOC_S warmup=2 ids=$WORK/ids-scale.txt)
-sleep 2
-per_alloc scale "$before" "$(db_work)" "$(wc -l < "$WORK/ids-scale.txt")"
-for f in per_s p50_ms p99_ms errors; do result "scale_$f" "$(field "$out" $f)"; done
-stop_service
+scale_phase
 
 cp "$WORK/loadgen.txt" "$WORK/raw.txt"
 section=$(python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS")
