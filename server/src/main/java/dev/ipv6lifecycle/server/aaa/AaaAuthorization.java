@@ -12,14 +12,13 @@ import dev.ipv6lifecycle.server.web.CommandSender;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -56,7 +55,8 @@ class AaaAuthorization {
     private final PoolRegistry pools;
     private final CommandSender commands;
     private final Caller caller;
-    private final RadiusProperties radius;
+    /** The suspend CoA's Filter-Id as a JSON string. */
+    private final String suspendFilterId;
     private final AaaMetrics metrics;
     private final JsonMapper json;
     /** What the JSON converter reads a {@code @RequestBody JsonNode} with: the API's mapper, for a tree. */
@@ -68,7 +68,7 @@ class AaaAuthorization {
         this.pools = pools;
         this.commands = commands;
         this.caller = caller;
-        this.radius = radius;
+        this.suspendFilterId = json.writeValueAsString(radius.suspendFilterId());
         this.metrics = metrics;
         this.json = json;
         this.requests = json.readerFor(JsonNode.class);
@@ -95,17 +95,27 @@ class AaaAuthorization {
         }
     }
 
-    /** Answers the request's attributes: 200 with the attributes to add, or 204. */
-    void answer(JsonNode request, HttpServletResponse response) throws IOException {
+    /**
+     * The User-Name of a body in one of the encodings Jackson detects itself ({@link #inUnicode}), read without
+     * building a tree ({@link RlmRestRequest#userName(tools.jackson.databind.ObjectMapper, byte[])}).
+     *
+     * @throws JacksonException for a body that is not one JSON value
+     */
+    Optional<String> userName(byte[] body) {
+        return RlmRestRequest.userName(json, body);
+    }
+
+    /** Answers for the subscriber named by the request's usable User-Name, if any: 200 with the attributes to add, or 204. */
+    void answer(Optional<String> requestedUserName, HttpServletResponse response) throws IOException {
         Timer.Sample sample = metrics.start();
         AaaMetrics.Outcome outcome = AaaMetrics.Outcome.ERROR;
         try {
-            String userName = userName(request);
-            if (userName == null) {
+            if (requestedUserName.isEmpty()) {
                 outcome = AaaMetrics.Outcome.INVALID;
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
                 return;
             }
+            String userName = requestedUserName.get();
             String tenant = caller.tenantId();
             List<Authorization> live = authorizations.find(tenant, userName);
             boolean allocated = false;
@@ -121,19 +131,40 @@ class AaaAuthorization {
             boolean suspended = live.stream().anyMatch(a -> a.state() == LifecycleState.SUSPENDED);
             outcome = allocated ? AaaMetrics.Outcome.FIRST_SIGHT
                     : suspended ? AaaMetrics.Outcome.SUSPENDED : AaaMetrics.Outcome.AUTHORIZED;
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("reply:Delegated-IPv6-Prefix",
-                    literal(live.stream().map(a -> a.prefix().canonical()).toList()));
-            if (suspended) {
-                reply.put("reply:Filter-Id", literal(List.of(radius.suspendFilterId())));
-            }
-            byte[] answer = json.writeValueAsBytes(reply);
+            byte[] answer = reply(live, suspended);
             response.setStatus(HttpServletResponse.SC_OK);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setContentLength(answer.length);
             response.getOutputStream().write(answer);
         } finally {
             metrics.record(outcome, sample);
+        }
+    }
+
+    /**
+     * The attributes, written as they are: every value literal ({@code :=}, several values added, no expansion).
+     * The prefixes' canonical text needs no escaping, and the Filter-Id was escaped once; a tree and a JSON
+     * writer for these few bytes were a tenth of the call's CPU.
+     */
+    private byte[] reply(List<Authorization> live, boolean suspended) {
+        StringBuilder reply = new StringBuilder(128).append("{\"reply:Delegated-IPv6-Prefix\":{\"op\":\":=\",\"value\":[");
+        for (int i = 0; i < live.size(); i++) {
+            reply.append(i == 0 ? "\"" : ",\"").append(live.get(i).prefix().canonical()).append('"');
+        }
+        reply.append("],\"do_xlat\":false}");
+        if (suspended) {
+            reply.append(",\"reply:Filter-Id\":{\"op\":\":=\",\"value\":[").append(suspendFilterId)
+                    .append("],\"do_xlat\":false}");
+        }
+        return reply.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the body's charset is one that Jackson detects itself, as the filter reads them. */
+    static boolean inUnicode(HttpServletRequest request) {
+        try {
+            return UNICODE.contains(charset(request).name());
+        } catch (IllegalArgumentException unknownCharset) {
+            return false;
         }
     }
 
@@ -164,28 +195,5 @@ class AaaAuthorization {
         } catch (DomainRejection refused) {
             return false;
         }
-    }
-
-    /** The first value of User-Name, if it is one a delegation could carry (RFC 2865 §5.1: 1..253 octets). */
-    private static String userName(JsonNode request) {
-        JsonNode value = request.path("User-Name").path("value").path(0);
-        if (!value.isString()) {
-            return null;
-        }
-        String name = value.asString();
-        int octets = name.getBytes(StandardCharsets.UTF_8).length;
-        if (octets == 0 || octets > 253 || name.chars().anyMatch(Character::isISOControl)) {
-            return null;
-        }
-        return name;
-    }
-
-    /** A value FreeRADIUS takes as it is: replaces what the list holds, several values added, no expansion. */
-    private static Map<String, Object> literal(List<String> values) {
-        Map<String, Object> attribute = new LinkedHashMap<>();
-        attribute.put("op", ":=");
-        attribute.put("value", values);
-        attribute.put("do_xlat", false);
-        return attribute;
     }
 }

@@ -6,22 +6,23 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JacksonException;
 
 /**
  * {@code POST /api/v1/aaa/authorize} without Spring MVC: FreeRADIUS calls it for every Access-Request, and MVC's
  * handler lookup, content negotiation and argument resolution cost more than the answer itself (a fifth of the
  * request's CPU, JFR, 2026-12-02). It runs after the security chain (order -100: authenticated, role
  * {@code aaa}) and the body limit ({@code RequestLimitsFilter}, -50), and answers only calls that
- * {@link AaaController} would take as they are: a JSON body declared as JSON, an {@code Accept} that allows JSON,
- * no query string, no {@code Idempotency-Key}. Every other call goes on to the controller, whose answers stay
+ * {@link AaaController} would take as they are: a JSON body declared as JSON in an encoding Jackson detects itself,
+ * an {@code Accept} that allows JSON, no query string, no {@code Idempotency-Key}. It reads only the User-Name
+ * ({@link RlmRestRequest}). Every other call goes on to the controller, whose answers stay
  * the API's: 400, 406 and 415 problems, the query parameters' checks.
  */
 @Component
@@ -41,21 +42,21 @@ class AaaAuthorizeFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || !PATH.equals(paths.getPathWithinApplication(request))
                 || request.getQueryString() != null || request.getHeader("Idempotency-Key") != null
-                || !declaresJson(request) || !acceptsJson(request);
+                || !declaresJson(request) || !acceptsJson(request) || !AaaAuthorization.inUnicode(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         byte[] body = request.getInputStream().readAllBytes();
-        JsonNode attributes;
+        Optional<String> userName;
         try {
-            attributes = authorization.read(request, body);
-        } catch (HttpMessageNotReadableException unreadable) {
+            userName = authorization.userName(body);
+        } catch (JacksonException notJson) {
             chain.doFilter(new CachedBodyRequest(request, body), response);
             return;
         }
-        authorization.answer(attributes, response);
+        authorization.answer(userName, response);
     }
 
     /** As {@code consumes = application/json}: that type, whatever its parameters. */

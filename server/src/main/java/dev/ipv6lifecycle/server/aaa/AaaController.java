@@ -42,6 +42,7 @@ class AaaController {
     @ApiResponse(responseCode = "204", description = "No live delegation: nothing to add")
     void authorize(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // Read before the answer's timer starts, as @RequestBody was: a body that is not JSON is the client's 400.
-        authorization.answer(authorization.read(request, request.getInputStream().readAllBytes()), response);
+        authorization.answer(RlmRestRequest.userName(authorization.read(request, request.getInputStream().readAllBytes())),
+                response);
     }
 }
