@@ -16,6 +16,7 @@
 # WARMUP_S (allocations at 16 clients before anything is measured; 120 s, quick 5 s),
 # SCALE_SEED_TIMEOUT_S (start no new chunk of that seeding after this long, 1500 s; the figures say how many).
 # AAA_USERS and AAA_S (subscribers and seconds of the RADIUS phase; 20000 and 20 s, quick 200 and 3 s),
+# AAA_RATE (Access-Requests per second of the RADIUS phase's open-loop pass; 3000, the issue's rate),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
 # ONLY_REBUILD=1 (seeding and the rebuild alone, after pgbench),
 # ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
@@ -46,6 +47,7 @@ else
     PGBENCH_S=20 WARMUP_S=${WARMUP_S:-120} ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000} AAA_USERS=${AAA_USERS:-20000} AAA_S=${AAA_S:-20}
 fi
+AAA_RATE=${AAA_RATE:-3000}
 
 command -v wrk > /dev/null || { echo "bench/run.sh needs wrk (Debian: apt-get install -y wrk)" >&2; exit 1; }
 . "$BENCH_DIR/lib/postgres.sh"
@@ -127,8 +129,10 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # --- RADIUS authorization (after 3): Access-Requests through a real FreeRADIUS with the shipped configuration
 # FreeRADIUS (thread pool, not -X) calls the service through rlm_rest. A first pass over AAA_USERS new
-# subscribers allocates on first sight; the measured pass asks for the same subscribers for AAA_S seconds. Then
-# the same FreeRADIUS answers from a static rlm_rest stub: the ceiling of the path on this machine.
+# subscribers allocates on first sight; the measured passes ask for the same subscribers for AAA_S seconds each:
+# closed loop at 64 clients (the most the path answers), then open loop at AAA_RATE a second (the latency a BNG
+# sees at that rate). Then the same FreeRADIUS answers from a static rlm_rest stub: the ceiling of the path on
+# this machine.
 aaa_phase() {
     if [ ! -x /usr/sbin/freeradius ] || [ ! -f /usr/lib/freeradius/rlm_rest.so ]; then
         log "RADIUS phase skipped: apt-get install freeradius freeradius-rest"
@@ -139,16 +143,17 @@ aaa_phase() {
     api -X POST "$BASE/api/v1/pools" -d '{"name": "bench-aaa", "prefix": "3fff::/32", "delegatedLengths": [56], "defaultLength": 56, "allocateOnFirstSight": true}' > /dev/null
     key=$(api -X POST "$BASE/api/v1/admin/api-keys" -d '{"role": "aaa", "name": "bench"}' | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
     result radius_users "$AAA_USERS"
+    result radius_rate "$AAA_RATE"
     radius_start "$WORK/radius-service" "$BASE" "$key"
-    for phase in first_sight service; do
+    for phase in first_sight service at_rate; do
         log "RADIUS through FreeRADIUS: $phase"
-        if [ $phase = first_sight ]; then
-            out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=16 users=$AAA_USERS once=true)
-        else
-            out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=64 users=$AAA_USERS seconds=$AAA_S)
-        fi
+        case $phase in
+            first_sight) out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=16 users=$AAA_USERS once=true) ;;
+            service) out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=64 users=$AAA_USERS seconds=$AAA_S) ;;
+            at_rate) out=$($radload port=$RADIUS_PORT secret=$RADIUS_SECRET clients=64 users=$AAA_USERS seconds=$AAA_S rate=$AAA_RATE) ;;
+        esac
         echo "radius $phase $out" | tee -a "$WORK/loadgen.txt"
-        for f in per_s p50_ms p99_ms requests with_prefix errors; do result "radius_${phase}_$f" "$(field "$out" $f)"; done
+        for f in per_s p50_ms p99_ms requests with_prefix errors late; do result "radius_${phase}_$f" "$(field "$out" $f)"; done
     done
     radius_stop
     local stub_port

@@ -10,14 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Access-Requests against a RADIUS server, closed loop: each client has its own socket and one request
- * outstanding, so latency is what a BNG would see per request. radclient counts answers but measures no
- * latency, and p99 is part of the target.
+ * Access-Requests against a RADIUS server. Each client has its own socket and one request outstanding, so
+ * latency is what a BNG would see per request. radclient counts answers but measures no latency, and p99 is
+ * part of the target.
  *
- * <pre>java RadiusLoad.java host=127.0.0.1 port=1812 secret=s clients=64 users=1000 seconds=10 [once=true]</pre>
+ * <pre>java RadiusLoad.java host=127.0.0.1 port=1812 secret=s clients=64 users=1000 seconds=10 [once=true] [rate=3000]</pre>
+ *
+ * <p>Without {@code rate}, closed loop: every client sends its next request as soon as the last is answered, so
+ * the run measures the most the path can answer, with 64 requests always queued somewhere. With {@code rate},
+ * open loop, as subscribers arrive: request n is due at {@code n / rate} seconds after the start, whichever
+ * client is free sends it, and its latency counts from when it was due, not from when it was sent. A server
+ * that falls behind therefore shows its backlog in the latencies instead of slowing the senders down
+ * (coordinated omission), as long as the clients suffice ({@code late=} counts requests sent more than a
+ * millisecond after they were due). Requests due in the first second are sent but not counted.
  *
  * User-Names are {@code aaa-bench-<n>} for n in 0..users-1, in turn. With {@code once=true} every user is asked
  * exactly once (spread over the clients) and the run ends. Prints one line:
@@ -35,14 +44,16 @@ public class RadiusLoad {
         int clients = Integer.parseInt(a.getOrDefault("clients", "64"));
         int users = Integer.parseInt(a.getOrDefault("users", "1000"));
         boolean once = Boolean.parseBoolean(a.getOrDefault("once", "false"));
+        double rate = Double.parseDouble(a.getOrDefault("rate", "0"));
         long deadline = System.nanoTime() + (long) (Double.parseDouble(a.getOrDefault("seconds", "10")) * 1e9);
 
         AtomicLong next = new AtomicLong();
         AtomicLong withPrefix = new AtomicLong(), rejected = new AtomicLong(), lost = new AtomicLong(),
-                bad = new AtomicLong();
+                bad = new AtomicLong(), late = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
+        long warm = started + 1_000_000_000L;
         for (int c = 0; c < clients; c++) {
             long[][] mine = {new long[1 << 16]};
             int[] count = {0};
@@ -57,9 +68,20 @@ public class RadiusLoad {
                         if (once ? n >= users : System.nanoTime() >= deadline) {
                             break;
                         }
+                        long due = rate > 0 ? started + (long) (n * 1e9 / rate) : 0;
+                        if (rate > 0 && due >= deadline) {
+                            break;
+                        }
                         id = (id + 1) & 0xff;
                         byte[] request = accessRequest(id, "aaa-bench-" + (n % users));
+                        while (rate > 0 && System.nanoTime() < due) {
+                            LockSupport.parkNanos(due - System.nanoTime());
+                        }
                         long t0 = System.nanoTime();
+                        if (rate > 0) {
+                            late.addAndGet(due >= warm && t0 - due > 1_000_000 ? 1 : 0);
+                            t0 = due;
+                        }
                         socket.send(new DatagramPacket(request, request.length));
                         DatagramPacket reply = new DatagramPacket(answer, answer.length);
                         try {
@@ -71,6 +93,9 @@ public class RadiusLoad {
                             continue;
                         }
                         long took = System.nanoTime() - t0;
+                        if (rate > 0 && due < warm) {
+                            continue; // the generator's own start: threads, sockets, a cold JIT
+                        }
                         if (!verifies(answer, reply.getLength(), request, secret)) {
                             bad.incrementAndGet();
                         } else if (answer[0] != 2) {
@@ -96,12 +121,12 @@ public class RadiusLoad {
         for (Thread thread : threads) {
             thread.join();
         }
-        double elapsed = (System.nanoTime() - started) / 1e9;
+        double elapsed = (System.nanoTime() - (rate > 0 ? warm : started)) / 1e9;
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         long requests = all.length + lost.get();
-        System.out.printf("per_s=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d with_prefix=%d rejected=%d lost=%d errors=%d%n",
+        System.out.printf("per_s=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d with_prefix=%d rejected=%d lost=%d errors=%d late=%d%n",
                 all.length / elapsed, percentile(all, 0.50), percentile(all, 0.99), requests, withPrefix.get(),
-                rejected.get(), lost.get(), rejected.get() + lost.get() + bad.get());
+                rejected.get(), lost.get(), rejected.get() + lost.get() + bad.get(), late.get());
     }
 
     /** RFC 2865 §3: code 1, identifier, length, a random Request Authenticator, then User-Name. */
