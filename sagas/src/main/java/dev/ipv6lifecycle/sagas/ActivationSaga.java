@@ -95,10 +95,10 @@ public class ActivationSaga {
             return;
         }
         if (result == NetworkResult.SUCCEEDED || result == NetworkResult.SKIPPED) {
+            // The outbox's run records the next step, or activates once every step is done (see proceed).
             recordedInIpam |= event.step() == IPAM_RECORD && result == NetworkResult.SUCCEEDED;
             step++;
             attempt = 1;
-            proceed();
         } else if (result == NetworkResult.REJECTED) {
             giveUp(event.step() + " refused: " + event.detail());
         } else if (attempt >= settings.activationAttempts()) {
@@ -138,15 +138,19 @@ public class ActivationSaga {
         cancelDeadline();
     }
 
-    /** Takes the current step (or, after a give-up, the compensation) and watches for its outcome. */
+    /**
+     * Hands the outbox every step still to be done and then the activation, in one run (or, after a give-up,
+     * the compensation), and watches for the outcome: the step timeout calls again if nothing comes.
+     */
     private void proceed() {
         waitBeforeNextAttempt(settings.stepTimeout());
+        ActivatePrefixCommand activate = new ActivatePrefixCommand(delegationId, tenantId, null, nas);
         if (failure != null) {
             outbox.send(new FailActivationCommand(delegationId, tenantId, failure), ACTOR);
         } else if (step < STEPS.size()) {
-            outbox.call(STEPS.get(step), target(), attempt, ACTOR);
+            outbox.call(STEPS.subList(step, STEPS.size()), target(), attempt, ACTOR, activate);
         } else {
-            outbox.send(new ActivatePrefixCommand(delegationId, tenantId, null, nas), ACTOR);
+            outbox.send(activate, ACTOR);
         }
     }
 

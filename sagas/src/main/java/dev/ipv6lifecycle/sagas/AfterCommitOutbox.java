@@ -3,9 +3,12 @@ package dev.ipv6lifecycle.sagas;
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.audit.Actor;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
-import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.sagas.network.NetworkOutcome;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +34,31 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
     }
 
     @Override
-    public void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
         afterCommit(() -> {
-            NetworkOutcome outcome = calls.perform(step, target);
-            send(new RecordNetworkCallCommand(target.delegationId(), target.tenantId(), step,
-                    NetworkCalls.asEventResult(outcome.result()), attempt, outcome.detail()), actor);
+            List<RecordNetworkCallsCommand.Call> made = new ArrayList<>();
+            boolean done = true;
+            for (int i = 0; i < steps.size() && done; i++) {
+                NetworkOutcome outcome = calls.perform(steps.get(i), target);
+                made.add(new RecordNetworkCallsCommand.Call(steps.get(i), NetworkCalls.asEventResult(outcome.result()),
+                        i == 0 ? attempt : 1, outcome.detail()));
+                done = outcome.isDone();
+            }
+            CompletableFuture<?> recorded =
+                    dispatch(new RecordNetworkCallsCommand(target.delegationId(), target.tenantId(), made), actor);
+            if (done && then != null) {
+                recorded.thenRun(() -> dispatch(then, actor));
+            }
         });
     }
 
     @Override
     public void send(Object command, String actor) {
-        afterCommit(() -> commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, actor)))
+        afterCommit(() -> dispatch(command, actor));
+    }
+
+    private CompletableFuture<?> dispatch(Object command, String actor) {
+        return commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, actor)))
                 .whenComplete((result, failure) -> {
                     if (failure instanceof DomainRejection) {
                         // The delegation moved on meanwhile (an operator revoked it, say): the saga hears of it.
@@ -49,7 +66,7 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
                     } else if (failure != null) {
                         log.warn("{} failed; the saga's deadline will try again", command, failure);
                     }
-                }));
+                });
     }
 
     private void afterCommit(Runnable task) {

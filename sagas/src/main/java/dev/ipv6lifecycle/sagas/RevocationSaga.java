@@ -32,9 +32,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Revocation (docs/network.md): disconnect the session with a RADIUS Disconnect-Request, release the IPAM
- * record, then complete the revocation, which puts the prefix in quarantine. It never gives up: every
- * failure is retried with backoff on a durable deadline, a revocation past the stuck threshold is logged
- * as stuck, the sweep re-drives it, and an operator may complete it by hand, which ends this saga.
+ * record, then complete the revocation, which puts the prefix in quarantine. The outbox makes the steps and the
+ * completion in one run, so an uneventful revocation takes two or three saga invocations, not one per step and
+ * one more for the end. It never gives up: every failure is retried with backoff on a durable deadline, a
+ * revocation past the stuck threshold is logged as stuck, the sweep re-drives it, and an operator may complete
+ * it by hand, which ends this saga.
  */
 @Saga // public: Axon instantiates sagas by reflection
 @ProcessingGroup(SagaGroups.REVOCATION)
@@ -103,9 +105,10 @@ public class RevocationSaga {
             return;
         }
         if (result == NetworkResult.SUCCEEDED || result == NetworkResult.SKIPPED) {
+            // Nothing to ask for: the outbox's run records the next step, or completes the revocation once every
+            // step is done. The step timeout scheduled for the run stays, and calls again if neither comes.
             step++;
             attempt = 1;
-            proceed();
             return;
         }
         reportIfStuck(event);
@@ -140,13 +143,15 @@ public class RevocationSaga {
         proceed();
     }
 
+    /** Hands the outbox every step still to be done, then the completion, in one run. */
     private void proceed() {
         waitBeforeNextAttempt(settings.stepTimeout());
+        CompleteRevocationCommand complete = new CompleteRevocationCommand(delegationId, tenantId, null);
         if (step < STEPS.size()) {
-            outbox.call(STEPS.get(step), new DelegationTarget(delegationId, tenantId, subscriberId, prefix, nas),
-                    attempt, ACTOR);
+            outbox.call(STEPS.subList(step, STEPS.size()),
+                    new DelegationTarget(delegationId, tenantId, subscriberId, prefix, nas), attempt, ACTOR, complete);
         } else {
-            outbox.send(new CompleteRevocationCommand(delegationId, tenantId, null), ACTOR);
+            outbox.send(complete, ACTOR);
         }
     }
 

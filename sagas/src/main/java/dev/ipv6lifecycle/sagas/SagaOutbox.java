@@ -1,6 +1,7 @@
 package dev.ipv6lifecycle.sagas;
 
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import java.util.List;
 
 /**
  * What a saga or notifier wants done once the transaction that decided it has committed, on a thread of its
@@ -11,10 +12,18 @@ import dev.ipv6lifecycle.api.delegation.NetworkStep;
 public interface SagaOutbox {
 
     /**
-     * Makes {@code step} for the delegation, then records its outcome with a
-     * {@link dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand} carrying {@code attempt}.
+     * Makes {@code steps} for the delegation in order, stopping after the first that neither succeeds nor is
+     * skipped, and records what was done with one {@link dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand}:
+     * the first step as attempt {@code attempt}, each later one as its first attempt. When every step was done
+     * and {@code then} is not {@code null}, dispatches {@code then} once they are recorded. A saga that hands
+     * over all its remaining steps this way is invoked once for all of them instead of once per step.
      */
-    void call(NetworkStep step, DelegationTarget target, int attempt, String actor);
+    void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then);
+
+    /** Makes one step and records its outcome. */
+    default void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+        call(List.of(step), target, attempt, actor, null);
+    }
 
     /** Dispatches {@code command} with {@code actor} in its metadata; a refusal is logged, not thrown. */
     void send(Object command, String actor);

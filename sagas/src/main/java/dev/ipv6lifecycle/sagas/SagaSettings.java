@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How patiently the sagas deal with the network.
  *
  * @param stepTimeout          how long a saga waits for a call's outcome to be recorded before it calls again
- *                             (covers a node that died mid-call); longer than any single call can take
+ *                             (covers a node that died mid-call); longer than a run of calls can take
  * @param firstRetry           the wait before the second attempt of a step; it doubles with each attempt
  * @param maxRetry             the longest wait between attempts
  * @param activationAttempts   attempts per activation step before activation gives up and compensates

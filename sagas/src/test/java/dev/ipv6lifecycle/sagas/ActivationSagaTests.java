@@ -24,6 +24,7 @@ import dev.ipv6lifecycle.api.delegation.PrefixAllocatedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,7 @@ class ActivationSagaTests {
     /** The waits after failed attempts 1 and 2: the first retry of 5 s, then doubled (the cap is 5 min). */
     private static final Duration AFTER_FIRST = Duration.ofSeconds(5);
     private static final Duration AFTER_SECOND = Duration.ofSeconds(10);
+    private static final ActivatePrefixCommand ACTIVATE = new ActivatePrefixCommand(ID, TENANT, null, NAS);
 
     private final RecordingOutbox outbox = new RecordingOutbox();
     private SagaTestFixture<ActivationSaga> fixture;
@@ -56,19 +58,34 @@ class ActivationSagaTests {
     }
 
     @Test
-    void recordsInTheIpamThenPushesToTheNasThenActivates() throws Exception {
+    void handsTheOutboxTheIpamRecordTheCoaAndTheActivationInOneRun() throws Exception {
         fixture.givenNoPriorActivity()
                 .whenPublishingA(allocated(true))
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 1));
+        assertThat(outbox.requests).containsExactly(
+                new RecordingOutbox.Call(List.of(IPAM_RECORD, PUSH_PREFIX), TARGET, 1, ActivationSaga.ACTOR, ACTIVATE));
+    }
 
+    @Test
+    void asksForNothingMoreWhileTheRunRecordsItsSteps() throws Exception {
         fixture.givenAPublished(allocated(true))
                 .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
                 .whenPublishingA(outcome(PUSH_PREFIX, SUCCEEDED, 1))
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.requests).containsExactly(run(IPAM_RECORD, 1));
+    }
+
+    @Test
+    void activatesItselfWhenTheRunsActivationDoesNotArriveWithinTheStepTimeout() throws Exception {
+        fixture.givenAPublished(allocated(true))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .andThenAPublished(outcome(PUSH_PREFIX, SUCCEEDED, 1))
+                .whenTimeElapses(SETTINGS.stepTimeout())
                 .expectActiveSagas(1);
-        assertThat(outbox.requests).containsSubsequence(call(IPAM_RECORD, 1), call(PUSH_PREFIX, 1),
-                new RecordingOutbox.Sent(new ActivatePrefixCommand(ID, TENANT, null, NAS), ActivationSaga.ACTOR));
+        assertThat(outbox.requests).containsExactly(run(IPAM_RECORD, 1),
+                new RecordingOutbox.Sent(ACTIVATE, ActivationSaga.ACTOR));
     }
 
     @Test
@@ -101,7 +118,7 @@ class ActivationSagaTests {
         fixture.whenTimeElapses(AFTER_FIRST)
                 .expectTriggeredDeadlinesWithName(ActivationSaga.NEXT_ATTEMPT)
                 .expectActiveSagas(1);
-        assertThat(outbox.since(mark)).containsExactly(call(PUSH_PREFIX, 2));
+        assertThat(outbox.since(mark)).containsExactly(run(PUSH_PREFIX, 2));
 
         fixture.givenAPublished(allocated(true))
                 .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
@@ -109,8 +126,8 @@ class ActivationSagaTests {
                 .andThenTimeElapses(AFTER_FIRST)
                 .whenPublishingA(outcome(PUSH_PREFIX, SUCCEEDED, 2))
                 .expectActiveSagas(1);
-        assertThat(outbox.last()).isEqualTo(
-                new RecordingOutbox.Sent(new ActivatePrefixCommand(ID, TENANT, null, NAS), ActivationSaga.ACTOR));
+        // The run of the second attempt activates the delegation itself.
+        assertThat(outbox.last()).isEqualTo(run(PUSH_PREFIX, 2));
     }
 
     @Test
@@ -121,7 +138,7 @@ class ActivationSagaTests {
                 .expectActiveSagas(1);
         int last = outbox.requests.size();
         assertThat(outbox.requests.subList(last - 2, last)).containsExactly(
-                call(IPAM_RELEASE, 1),
+                release(),
                 new RecordingOutbox.Sent(new FailActivationCommand(ID, TENANT,
                         "activation gave up: PUSH_PREFIX refused: CoA-NAK, Error-Cause 503 Session-Context-Not-Found"),
                         ActivationSaga.ACTOR));
@@ -144,7 +161,7 @@ class ActivationSagaTests {
                 .whenPublishingA(outcome(IPAM_RECORD, UNREACHABLE, 3, "HTTP 503 from NetBox"))
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.requests).doesNotContain(call(IPAM_RELEASE, 1));
+        assertThat(outbox.requests).doesNotContain(release());
         assertThat(outbox.last()).isEqualTo(new RecordingOutbox.Sent(new FailActivationCommand(ID, TENANT,
                 "activation gave up: IPAM_RECORD unreachable after 3 attempts: HTTP 503 from NetBox"),
                 ActivationSaga.ACTOR));
@@ -155,7 +172,7 @@ class ActivationSagaTests {
         fixture.givenAPublished(allocated(true))
                 .whenTimeElapses(SETTINGS.stepTimeout())
                 .expectTriggeredDeadlinesWithName(ActivationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 2));
+        assertThat(outbox.last()).isEqualTo(run(IPAM_RECORD, 2));
     }
 
     @Test
@@ -165,7 +182,7 @@ class ActivationSagaTests {
                 .whenPublishingA(outcome(IPAM_RECORD, UNREACHABLE, 1))
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), ActivationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.last()).isEqualTo(call(IPAM_RECORD, 2));
+        assertThat(outbox.last()).isEqualTo(run(IPAM_RECORD, 2));
     }
 
     /** A saga processor running behind by more than the step timeout must still see its steps succeed. */
@@ -173,9 +190,12 @@ class ActivationSagaTests {
     void goesOnWhenTheSuccessOfAnAttemptAlreadyRetriedArrivesLate() throws Exception {
         fixture.givenAPublished(allocated(true))
                 .andThenTimeElapses(SETTINGS.stepTimeout())
-                .whenPublishingA(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .andThenAPublished(outcome(IPAM_RECORD, SUCCEEDED, 1))
+                .andThenAPublished(outcome(PUSH_PREFIX, SUCCEEDED, 1))
+                .whenTimeElapses(SETTINGS.stepTimeout())
                 .expectActiveSagas(1);
-        assertThat(outbox.last()).isEqualTo(call(PUSH_PREFIX, 1));
+        assertThat(outbox.requests).containsExactly(run(IPAM_RECORD, 1), run(IPAM_RECORD, 2),
+                new RecordingOutbox.Sent(ACTIVATE, ActivationSaga.ACTOR));
     }
 
     @Test
@@ -200,7 +220,14 @@ class ActivationSagaTests {
         return new NetworkCallRecordedEvent(ID, TENANT, step, result, attempt, detail, T0);
     }
 
-    private static RecordingOutbox.Call call(NetworkStep step, int attempt) {
-        return new RecordingOutbox.Call(step, TARGET, attempt, ActivationSaga.ACTOR);
+    /** The steps from {@code from} on, then the activation, as one run of the outbox. */
+    private static RecordingOutbox.Call run(NetworkStep from, int attempt) {
+        return new RecordingOutbox.Call(ActivationSaga.STEPS.subList(ActivationSaga.STEPS.indexOf(from),
+                ActivationSaga.STEPS.size()), TARGET, attempt, ActivationSaga.ACTOR, ACTIVATE);
+    }
+
+    /** The compensation's removal of the IPAM record: one step, nothing after it. */
+    private static RecordingOutbox.Call release() {
+        return new RecordingOutbox.Call(List.of(IPAM_RELEASE), TARGET, 1, ActivationSaga.ACTOR, null);
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /** Keeps what a saga asked its outbox for, in order, so a test can say what the saga did. */
 class RecordingOutbox implements SagaOutbox {
 
-    record Call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
+    /** {@code then}: the command to send once every step is done, or {@code null}. */
+    record Call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
     }
 
     record Sent(Object command, String actor) {
@@ -16,8 +17,8 @@ class RecordingOutbox implements SagaOutbox {
     final List<Object> requests = new ArrayList<>();
 
     @Override
-    public void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {
-        requests.add(new Call(step, target, attempt, actor));
+    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
+        requests.add(new Call(steps, target, attempt, actor, then));
     }
 
     @Override

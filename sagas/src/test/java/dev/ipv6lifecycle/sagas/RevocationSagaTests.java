@@ -20,6 +20,7 @@ import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +41,7 @@ class RevocationSagaTests {
     private static final Duration AFTER_SECOND = Duration.ofSeconds(10);
     private static final Duration AFTER_THIRD = Duration.ofSeconds(20);
     private static final Duration AFTER_FOURTH = Duration.ofSeconds(40);
-    private static final RecordingOutbox.Sent COMPLETE =
-            new RecordingOutbox.Sent(new CompleteRevocationCommand(ID, TENANT, null), RevocationSaga.ACTOR);
+    private static final CompleteRevocationCommand COMPLETE = new CompleteRevocationCommand(ID, TENANT, null);
 
     private final RecordingOutbox outbox = new RecordingOutbox();
     private SagaTestFixture<RevocationSaga> fixture;
@@ -55,13 +55,34 @@ class RevocationSagaTests {
     }
 
     @Test
-    void disconnectsThenReleasesTheIpamRecordThenCompletes() throws Exception {
+    void handsTheOutboxTheDisconnectTheIpamReleaseAndTheCompletionInOneRun() throws Exception {
+        fixture.givenNoPriorActivity()
+                .whenPublishingA(started())
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), RevocationSaga.NEXT_ATTEMPT);
+        assertThat(outbox.requests).containsExactly(
+                new RecordingOutbox.Call(List.of(DISCONNECT, IPAM_RELEASE), TARGET, 1, RevocationSaga.ACTOR, COMPLETE));
+    }
+
+    @Test
+    void asksForNothingMoreWhileTheRunRecordsItsSteps() throws Exception {
         fixture.givenAPublished(started())
                 .andThenAPublished(outcome(DISCONNECT, SUCCEEDED, 1))
                 .whenPublishingA(outcome(IPAM_RELEASE, SKIPPED, 1))
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), RevocationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1), call(IPAM_RELEASE, 1), COMPLETE);
+        assertThat(outbox.requests).containsExactly(run(DISCONNECT, 1));
+    }
+
+    @Test
+    void completesItselfWhenTheRunsCompletionDoesNotArriveWithinTheStepTimeout() throws Exception {
+        fixture.givenAPublished(started())
+                .andThenAPublished(outcome(DISCONNECT, SUCCEEDED, 1))
+                .andThenAPublished(outcome(IPAM_RELEASE, SKIPPED, 1))
+                .whenTimeElapses(SETTINGS.stepTimeout())
+                .expectActiveSagas(1);
+        assertThat(outbox.requests).containsExactly(run(DISCONNECT, 1), new RecordingOutbox.Sent(COMPLETE,
+                RevocationSaga.ACTOR));
     }
 
     @Test
@@ -88,7 +109,7 @@ class RevocationSagaTests {
                 .whenTimeElapses(AFTER_FOURTH)
                 .expectActiveSagas(1);
         // More attempts than activation would make: a revocation never gives up.
-        assertThat(outbox.last()).isEqualTo(call(IPAM_RELEASE, 5));
+        assertThat(outbox.last()).isEqualTo(run(IPAM_RELEASE, 5));
 
         int mark = outbox.requests.size();
         fixture.givenAPublished(started())
@@ -97,7 +118,8 @@ class RevocationSagaTests {
                 .andThenTimeElapses(AFTER_FIRST)
                 .whenPublishingA(outcome(IPAM_RELEASE, SUCCEEDED, 2))
                 .expectActiveSagas(1);
-        assertThat(outbox.since(mark)).endsWith(call(IPAM_RELEASE, 2), COMPLETE);
+        // The run of the second attempt completes the revocation itself.
+        assertThat(outbox.since(mark)).containsExactly(run(DISCONNECT, 1), run(IPAM_RELEASE, 2));
     }
 
     /** A saga processor running behind by more than the step timeout must still see its steps succeed. */
@@ -106,10 +128,12 @@ class RevocationSagaTests {
         fixture.givenAPublished(started())
                 .andThenTimeElapses(SETTINGS.stepTimeout())
                 .andThenTimeElapses(SETTINGS.stepTimeout())
-                .whenPublishingA(outcome(DISCONNECT, SUCCEEDED, 1))
+                .andThenAPublished(outcome(DISCONNECT, SUCCEEDED, 1))
+                .andThenAPublished(outcome(IPAM_RELEASE, SUCCEEDED, 1))
+                .whenTimeElapses(SETTINGS.stepTimeout())
                 .expectActiveSagas(1);
-        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1), call(DISCONNECT, 2), call(DISCONNECT, 3),
-                call(IPAM_RELEASE, 1));
+        assertThat(outbox.requests).containsExactly(run(DISCONNECT, 1), run(DISCONNECT, 2), run(DISCONNECT, 3),
+                new RecordingOutbox.Sent(COMPLETE, RevocationSaga.ACTOR));
     }
 
     @Test
@@ -119,7 +143,7 @@ class RevocationSagaTests {
                 .whenPublishingA(outcome(DISCONNECT, UNREACHABLE, 1))
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), RevocationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1), call(DISCONNECT, 2));
+        assertThat(outbox.requests).containsExactly(run(DISCONNECT, 1), run(DISCONNECT, 2));
     }
 
     @Test
@@ -146,7 +170,7 @@ class RevocationSagaTests {
                 .whenPublishingA(retried())
                 .expectActiveSagas(1)
                 .expectScheduledDeadlineWithName(SETTINGS.stepTimeout(), RevocationSaga.NEXT_ATTEMPT);
-        assertThat(outbox.last()).isEqualTo(call(DISCONNECT, 2));
+        assertThat(outbox.last()).isEqualTo(run(DISCONNECT, 2));
     }
 
     @Test
@@ -154,7 +178,7 @@ class RevocationSagaTests {
         fixture.givenNoPriorActivity()
                 .whenPublishingA(retried())
                 .expectActiveSagas(1);
-        assertThat(outbox.requests).containsExactly(call(DISCONNECT, 1));
+        assertThat(outbox.requests).containsExactly(run(DISCONNECT, 1));
     }
 
     private static PrefixRevocationStartedEvent started() {
@@ -177,7 +201,9 @@ class RevocationSagaTests {
         return new NetworkCallRecordedEvent(ID, TENANT, step, result, attempt, detail, T0);
     }
 
-    private static RecordingOutbox.Call call(NetworkStep step, int attempt) {
-        return new RecordingOutbox.Call(step, TARGET, attempt, RevocationSaga.ACTOR);
+    /** The steps from {@code from} on, then the completion, as one run of the outbox. */
+    private static RecordingOutbox.Call run(NetworkStep from, int attempt) {
+        return new RecordingOutbox.Call(RevocationSaga.STEPS.subList(RevocationSaga.STEPS.indexOf(from),
+                RevocationSaga.STEPS.size()), TARGET, attempt, RevocationSaga.ACTOR, COMPLETE);
     }
 }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.Ipv6LifecycleApplication;
 import dev.ipv6lifecycle.api.delegation.NetworkResult;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
-import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
 import java.time.Duration;
@@ -174,7 +174,7 @@ class MultiNodeIntegrationTests {
                     all.add(CompletableFuture.runAsync(() -> IntStream.range(0, COMMANDS_PER_NODE / 2).forEach(i -> {
                         int attempt = ATTEMPTS.incrementAndGet();
                         try {
-                            commands.sendAndWait(new RecordNetworkCallCommand(delegation, tenant, NetworkStep.PUSH_PREFIX,
+                            commands.sendAndWait(RecordNetworkCallsCommand.of(delegation, tenant, NetworkStep.PUSH_PREFIX,
                                     NetworkResult.SUCCEEDED, attempt, node));
                             succeeded.add(attempt);
                         } catch (RuntimeException failure) {

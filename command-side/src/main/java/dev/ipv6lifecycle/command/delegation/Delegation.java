@@ -27,7 +27,7 @@ import dev.ipv6lifecycle.api.delegation.PrefixRevocationStartedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixRevokedEvent;
 import dev.ipv6lifecycle.api.delegation.PrefixSuspendedEvent;
 import dev.ipv6lifecycle.api.delegation.RadiusUserNameSetEvent;
-import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.api.delegation.ResumePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
@@ -180,10 +180,13 @@ class Delegation {
     }
 
     @CommandHandler
-    void handle(RecordNetworkCallCommand command) {
+    void handle(RecordNetworkCallsCommand command) {
         checkTenant(command.tenantId());
-        apply(new NetworkCallRecordedEvent(delegationId, current.tenantId(), command.step(), command.result(),
-                command.attempt(), command.detail(), now()));
+        Instant now = now();
+        for (RecordNetworkCallsCommand.Call call : command.calls()) {
+            apply(new NetworkCallRecordedEvent(delegationId, current.tenantId(), call.step(), call.result(),
+                    call.attempt(), call.detail(), now));
+        }
     }
 
     /** The sweep's repair for a quarantine whose deadline never fired; the deadline's own path otherwise. */

@@ -31,7 +31,7 @@ import dev.ipv6lifecycle.api.delegation.NetworkCallRecordedEvent;
 import dev.ipv6lifecycle.api.delegation.NetworkResult;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
 import dev.ipv6lifecycle.api.delegation.PrefixRevocationRetriedEvent;
-import dev.ipv6lifecycle.api.delegation.RecordNetworkCallCommand;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.api.delegation.RetryRevocationCommand;
 import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.DelegationView;
@@ -234,11 +234,24 @@ class DelegationTests {
     void recordsANetworkCallInEveryStateWithoutChangingIt() {
         for (LifecycleState state : TABLE.keySet()) {
             fixture.given(history(state))
-                    .when(new RecordNetworkCallCommand(ID, TENANT, NetworkStep.DISCONNECT, NetworkResult.UNREACHABLE, 2,
+                    .when(RecordNetworkCallsCommand.of(ID, TENANT, NetworkStep.DISCONNECT, NetworkResult.UNREACHABLE, 2,
                             "no answer"))
                     .expectEvents(new NetworkCallRecordedEvent(ID, TENANT, NetworkStep.DISCONNECT,
                             NetworkResult.UNREACHABLE, 2, "no answer", now()));
         }
+    }
+
+    @Test
+    void recordsSeveralCallsInTheOrderTheyWereMade() {
+        fixture.given(history(REVOKING))
+                .when(new RecordNetworkCallsCommand(ID, TENANT, List.of(
+                        new RecordNetworkCallsCommand.Call(NetworkStep.DISCONNECT, NetworkResult.SUCCEEDED, 3, "Disconnect-ACK"),
+                        new RecordNetworkCallsCommand.Call(NetworkStep.IPAM_RELEASE, NetworkResult.SKIPPED, 1, "no IPAM configured"))))
+                .expectEvents(
+                        new NetworkCallRecordedEvent(ID, TENANT, NetworkStep.DISCONNECT, NetworkResult.SUCCEEDED, 3,
+                                "Disconnect-ACK", now()),
+                        new NetworkCallRecordedEvent(ID, TENANT, NetworkStep.IPAM_RELEASE, NetworkResult.SKIPPED, 1,
+                                "no IPAM configured", now()));
     }
 
     @Test
@@ -278,7 +291,7 @@ class DelegationTests {
     @Test
     void refusesNetworkRecordsForAnotherTenant() {
         fixture.given(history(ACTIVE))
-                .when(new RecordNetworkCallCommand(ID, "isp-b", NetworkStep.IPAM_RECORD, NetworkResult.SUCCEEDED, 1, null))
+                .when(RecordNetworkCallsCommand.of(ID, "isp-b", NetworkStep.IPAM_RECORD, NetworkResult.SUCCEEDED, 1, null))
                 .expectNoEvents()
                 .expectException(DelegationNotFoundException.class);
     }
