@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
@@ -46,40 +47,37 @@ class HostileRequestPropertyTests {
     /**
      * Housekeeping that moves by itself while the service idles: event processors' token claims, the
      * scheduler's heartbeats, and the RADIUS sessions of other test classes that the minutely accounting check
-     * closes as stale. Every other table must be unchanged.
+     * closes as stale, and the capacity windows the gauges' refresh rebuilds (see {@link Folded}). Every other
+     * table must be unchanged.
      */
-    private static final List<String> HOUSEKEEPING = List.of("token_entry", "scheduled_tasks", "radius_session");
+    private static final List<String> HOUSEKEEPING = List.of("token_entry", "scheduled_tasks", "radius_session",
+            "capacity_trend_window");
 
     /**
-     * The delegations per pool and state, as totals plus the deltas not yet folded into them: the gauges'
-     * refresh folds them whenever it runs (every ipv6.metrics.refresh), which moves rows but changes no count.
+     * Tables the gauges' refresh folds (every ipv6.metrics.refresh): totals, and the deltas not folded yet, with
+     * their key columns, the totals' value columns and the deltas' matching ones. A fold moves rows but changes
+     * no sum, so each pair is compared as its sums per key. {@code capacity_trend_window} is left out: the fold
+     * rebuilds it from {@code capacity_trend}, whose sums are compared.
      */
-    private static final String DELEGATION_COUNTS = """
-            SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')
-            FROM (SELECT tenant_id, pool_id, state, sum(n) AS n
-                  FROM (SELECT tenant_id, pool_id, state, n FROM delegation_count
-                        UNION ALL SELECT tenant_id, pool_id, state, delta FROM delegation_count_delta) rows
-                  GROUP BY tenant_id, pool_id, state HAVING sum(n) <> 0) t""";
+    private record Folded(String totals, String deltas, String keys, List<String> values, List<String> deltaValues) {
 
-    /** The held prefixes per pool, length and quarantine, as totals plus the deltas the same refresh folds. */
-    private static final String HELD_COUNTS = """
-            SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')
-            FROM (SELECT pool_id, length, quarantined, sum(n) AS n
-                  FROM (SELECT pool_id, length, quarantined, n FROM held_count
-                        UNION ALL SELECT pool_id, length, quarantined, delta FROM held_count_delta) rows
-                  GROUP BY pool_id, length, quarantined HAVING sum(n) <> 0) t""";
+        String digestQuery() {
+            String sums = values.stream().map(v -> "sum(" + v + ") AS " + v).collect(Collectors.joining(", "));
+            String nonZero = values.stream().map(v -> "sum(" + v + ") <> 0").collect(Collectors.joining(" OR "));
+            return "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')"
+                    + " FROM (SELECT " + keys + ", " + sums
+                    + " FROM (SELECT " + keys + ", " + String.join(", ", values) + " FROM " + totals
+                    + " UNION ALL SELECT " + keys + ", " + String.join(", ", deltaValues) + " FROM " + deltas + ") rows"
+                    + " GROUP BY " + keys + " HAVING " + nonZero + ") t";
+        }
+    }
 
-    /**
-     * The capacity trend per pool, length and day, as folded rows plus the deltas not folded yet: the same
-     * refresh folds these too. {@code capacity_trend_window} is left out: the fold rebuilds it from
-     * {@code capacity_trend}, whose totals are compared here.
-     */
-    private static final String CAPACITY_TREND = """
-            SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')
-            FROM (SELECT pool_id, length, day, sum(taken) AS taken, sum(returned) AS returned
-                  FROM (SELECT pool_id, length, day, taken, returned FROM capacity_trend
-                        UNION ALL SELECT pool_id, length, day, taken, returned FROM capacity_trend_delta) rows
-                  GROUP BY pool_id, length, day) t""";
+    private static final List<Folded> FOLDED = List.of(
+            new Folded("delegation_count", "delegation_count_delta", "tenant_id, pool_id, state", List.of("n"),
+                    List.of("delta")),
+            new Folded("held_count", "held_count_delta", "pool_id, length, quarantined", List.of("n"), List.of("delta")),
+            new Folded("capacity_trend", "capacity_trend_delta", "pool_id, length, day", List.of("taken", "returned"),
+                    List.of("taken", "returned")));
 
     private static ConfigurableApplicationContext app;
     private static JdbcTemplate jdbc;
@@ -191,13 +189,11 @@ class HostileRequestPropertyTests {
         Map<String, String> digests = new LinkedHashMap<>();
         for (String table : jdbc.queryForList("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                 + "ORDER BY tablename", String.class)) {
-            if (table.startsWith("delegation_count")) {
-                digests.put("delegation_count + delegation_count_delta",
-                        jdbc.queryForObject(DELEGATION_COUNTS, String.class));
-            } else if (table.equals("held_count") || table.equals("held_count_delta")) {
-                digests.put("held_count + held_count_delta", jdbc.queryForObject(HELD_COUNTS, String.class));
-            } else if (table.startsWith("capacity_trend")) {
-                digests.put("capacity_trend + capacity_trend_delta", jdbc.queryForObject(CAPACITY_TREND, String.class));
+            Folded folded = FOLDED.stream().filter(f -> f.totals().equals(table) || f.deltas().equals(table))
+                    .findFirst().orElse(null);
+            if (folded != null) {
+                digests.put(folded.totals() + " + " + folded.deltas(),
+                        jdbc.queryForObject(folded.digestQuery(), String.class));
             } else if (!HOUSEKEEPING.contains(table)) {
                 digests.put(table, jdbc.queryForObject("SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, "
                         + "'|' ORDER BY t::text)), '') FROM \"" + table + "\" t", String.class));
