@@ -53,6 +53,9 @@ class SessionNotifier {
 
     @EventHandler
     void on(PrefixSuspendedEvent event) {
+        if (!nas.enabled()) {
+            return;
+        }
         for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
             if (reachable(target)) {
                 outbox.call(RESTRICT, target, 1, ACTOR);
@@ -62,6 +65,9 @@ class SessionNotifier {
 
     @EventHandler
     void on(PrefixResumedEvent event) {
+        if (!nas.enabled()) {
+            return;
+        }
         for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
             if (reachable(target)) {
                 outbox.call(PUSH_PREFIX, target, 1, ACTOR);
@@ -75,6 +81,9 @@ class SessionNotifier {
             return; // the saga has done both already
         }
         boolean reportedByNetwork = actor != null && actor.startsWith(RADIUS_ACTOR_PREFIX);
+        if ((reportedByNetwork || !nas.enabled()) && !ipam.enabled()) {
+            return;
+        }
         for (DelegationTarget target : target(event.delegationId(), event.tenantId(), event.nas())) {
             if (!reportedByNetwork && reachable(target)) {
                 outbox.call(PUSH_PREFIX, target, 1, ACTOR);
@@ -91,7 +100,10 @@ class SessionNotifier {
                 || !sessions.carrying(target.tenantId(), target.prefix()).isEmpty());
     }
 
-    /** The prefix and subscriber, from the command side's reservation (always current, unlike the views). */
+    /**
+     * The prefix and subscriber, from the command side's reservation (always current, unlike the views). Read
+     * only when a peer is configured: every suspension, resumption and activation passes here.
+     */
     private List<DelegationTarget> target(UUID delegationId, String tenantId, NasSession session) {
         return jdbc.query("SELECT subscriber_id, host(prefix) || '/' || masklen(prefix) AS prefix"
                         + " FROM prefix_reservation WHERE delegation_id = ?",
