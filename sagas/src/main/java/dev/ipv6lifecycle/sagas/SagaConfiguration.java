@@ -24,14 +24,17 @@ class SagaConfiguration {
      * installation on an old event store, or a reset, must never re-run what was done long ago. Events are
      * handled in batches of up to {@link #BATCH_SIZE} per transaction (Axon's default is one): every event
      * reaches every saga processor, and one commit per event and processor cost more than the sagas' own
-     * work under load. The network calls are unaffected: the outbox makes them after the batch commits.
+     * work under load. The network calls are unaffected: the outbox makes them after the batch commits. Their
+     * segment count is their own ({@link SagaSettings#segments()}), applied after the cluster's default for
+     * every processor.
      */
     @Bean
-    ConfigurerModule sagaProcessors() {
+    ConfigurerModule sagaProcessors(SagaSettings settings) {
         return configurer -> configurer.eventProcessing(processing -> SagaGroups.ALL.forEach(group -> processing
                 .registerPooledStreamingEventProcessor(group, configuration -> configuration.eventStore(),
                         (configuration, processor) -> processor
                                 .initialToken(StreamableMessageSource::createHeadToken)
+                                .initialSegmentCount(settings.segments())
                                 .batchSize(BATCH_SIZE))));
     }
 

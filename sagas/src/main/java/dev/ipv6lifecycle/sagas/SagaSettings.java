@@ -14,6 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param activationAttempts   attempts per activation step before activation gives up and compensates
  * @param revocationStuckAfter how long a revocation may take before it is reported as stuck
  * @param networkThreads       concurrent network calls per node
+ * @param segments             segments of each saga processor (and of session-notifications), set when its
+ *                             tokens are first created. Axon divides sagas between segments by the saga's id,
+ *                             not by the event, so every segment looks up the sagas of every event it handles
+ *                             and commits a batch of its own: another segment repeats that work, where a
+ *                             projection's segments divide it. With one, one node runs each saga processor and
+ *                             another takes it over when that node stops (operations.md, "Several nodes").
  */
 @ConfigurationProperties("ipv6.sagas")
 public record SagaSettings(@DefaultValue("PT1M") Duration stepTimeout,
@@ -21,11 +27,13 @@ public record SagaSettings(@DefaultValue("PT1M") Duration stepTimeout,
                            @DefaultValue("PT5M") Duration maxRetry,
                            @DefaultValue("5") int activationAttempts,
                            @DefaultValue("PT1H") Duration revocationStuckAfter,
-                           @DefaultValue("8") int networkThreads) {
+                           @DefaultValue("8") int networkThreads,
+                           @DefaultValue("1") int segments) {
 
     public SagaSettings {
-        if (activationAttempts < 1 || networkThreads < 1) {
-            throw new IllegalArgumentException("ipv6.sagas.activation-attempts and network-threads must be at least 1");
+        if (activationAttempts < 1 || networkThreads < 1 || segments < 1) {
+            throw new IllegalArgumentException(
+                    "ipv6.sagas.activation-attempts, network-threads and segments must be at least 1");
         }
     }
 

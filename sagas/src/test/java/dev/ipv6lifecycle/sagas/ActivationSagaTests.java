@@ -39,7 +39,7 @@ class ActivationSagaTests {
     private static final DelegationTarget TARGET = new DelegationTarget(ID, TENANT, "sub-1", PREFIX, NAS);
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final SagaSettings SETTINGS = new SagaSettings(Duration.ofMinutes(1), Duration.ofSeconds(5),
-            Duration.ofMinutes(5), 3, Duration.ofHours(1), 1);
+            Duration.ofMinutes(5), 3, Duration.ofHours(1), 1, 1);
     /** The waits after failed attempts 1 and 2: the first retry of 5 s, then doubled (the cap is 5 min). */
     private static final Duration AFTER_FIRST = Duration.ofSeconds(5);
     private static final Duration AFTER_SECOND = Duration.ofSeconds(10);

@@ -35,7 +35,7 @@ class RevocationSagaTests {
     private static final DelegationTarget TARGET = new DelegationTarget(ID, TENANT, "sub-2", PREFIX, NAS);
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final SagaSettings SETTINGS = new SagaSettings(Duration.ofMinutes(1), Duration.ofSeconds(5),
-            Duration.ofMinutes(5), 3, Duration.ofHours(1), 1);
+            Duration.ofMinutes(5), 3, Duration.ofHours(1), 1, 1);
     /** The waits after failed attempts 1 to 4: the first retry of 5 s, doubled each time (the cap is 5 min). */
     private static final Duration AFTER_FIRST = Duration.ofSeconds(5);
     private static final Duration AFTER_SECOND = Duration.ofSeconds(10);

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SagaSettingsTests {
 
     private static SagaSettings settings(Duration firstRetry, Duration maxRetry) {
-        return new SagaSettings(Duration.ofMinutes(1), firstRetry, maxRetry, 5, Duration.ofHours(1), 1);
+        return new SagaSettings(Duration.ofMinutes(1), firstRetry, maxRetry, 5, Duration.ofHours(1), 1, 1);
     }
 
     @ParameterizedTest(name = "after attempt {0}: {1}")

@@ -90,10 +90,11 @@ class ClusterConfiguration {
     }
 
     /**
-     * Applies to every pooled processor, the projections' and the sagas' alike (Axon keeps one default
-     * configuration, so both settings are made here). The segment count only takes effect when a processor's
-     * tokens are first created; each segment is a work package with transactions of its own, so on one node
-     * fewer segments mean fewer, larger commits (BENCHMARKS.md), while more segments let more nodes share the work.
+     * Applies to every pooled processor (Axon keeps one default configuration, so both settings are made here);
+     * the saga processors then set a segment count of their own ({@code ipv6.sagas.segments}). The segment
+     * count only takes effect when a processor's tokens are first created; each segment is a work package with
+     * transactions of its own, so on one node fewer segments mean fewer, larger commits (BENCHMARKS.md), while
+     * more segments let more nodes share the work.
      */
     @Bean
     ConfigurerModule segmentsOfEveryProcessor(JdbcTemplate jdbc, ClusterSettings settings) {
