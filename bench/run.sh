@@ -232,10 +232,19 @@ PY
 }
 
 # --- 3. lifecycle transitions: activate, suspend, resume, revoke, 64 clients, over $WORK/ids-lifecycle.txt ----
+# PostgreSQL's work is counted until the last revocation saga has ended (its network steps and completion
+# come after the answer), so it is the whole cost of a transition, background work included.
 lifecycle_phase() {
+    local before out f i
     log "lifecycle transitions, 64 clients, up to ${LIFECYCLE_S}s"
+    before=$(db_work)
     out=$(loadgen lifecycle clients=64 seconds=$LIFECYCLE_S ids=$WORK/ids-lifecycle.txt)
     for f in per_s p50_ms p99_ms errors delegations; do result "lifecycle_$f" "$(field "$out" $f)"; done
+    for i in $(seq 60); do
+        [ "$(psql -d ipv6 -tAc "SELECT count(*) FROM saga_entry")" = 0 ] && break
+        sleep 1
+    done
+    per_alloc lifecycle "$before" "$(db_work)" "$(field "$out" ok)"
 }
 # --- 4. bulk allocation: batches of 1,000 through POST /api/v1/delegations/bulk, one client (an import) --------
 bulk_phase() {
