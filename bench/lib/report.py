@@ -96,7 +96,8 @@ rows.append(("lifecycle transitions (activate, suspend, resume, revoke), 64 clie
              f"{r.get('lifecycle_per_s')}/s, p50 {r.get('lifecycle_p50_ms')} ms, p99 {r.get('lifecycle_p99_ms')} ms, "
              f"{r.get('lifecycle_errors')} errors ({r.get('lifecycle_delegations')} delegations); "
              f"{r.get('alloc_lifecycle_commits_per_alloc')} transactions and "
-             f"{r.get('alloc_lifecycle_statements_per_alloc')} statements per transition, background work included",
+             f"{r.get('alloc_lifecycle_statements_per_alloc')} statements per transition, background work included; "
+             f"wrk {r.get('lifecycle_wrk_cpu_s')} CPU s",
              ">= 3,000/s", verdict(cmp("lifecycle_per_s", ">=", 3000))))
 if r.get("radius") == "not installed":
     rows.append(("RADIUS authorization through FreeRADIUS", "not measured: freeradius, freeradius-rest missing",

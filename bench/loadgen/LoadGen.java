@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * service stalls (coordinated omission), so the harness reports throughput and p99 together and never a
  * p99 without its throughput.
  *
- * <p>Modes (arguments are name=value): {@code allocate}, {@code bulk}, {@code lifecycle}, {@code get},
+ * <p>Modes (arguments are name=value): {@code allocate}, {@code bulk}, {@code get},
  * {@code attribution}.
  * Every request carries {@code Authorization: Bearer <key>}. Each mode prints one line of name=value results.
  */
@@ -60,7 +60,6 @@ public class LoadGen {
         switch (argv[0]) {
             case "allocate" -> gen.allocate();
             case "bulk" -> gen.bulk();
-            case "lifecycle" -> gen.lifecycle();
             case "get" -> gen.get();
             case "attribution" -> gen.attribution();
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
@@ -205,39 +204,6 @@ public class LoadGen {
                 .replace(" errors=", " batch_errors=").replace(" per_s=", " batches_per_s=")
                 + " items=" + items.get() + " item_errors=" + itemErrors.get()
                 + " per_s=" + fmt(items.get() / seconds) + " " + cpu());
-    }
-
-    // --- lifecycle: activate, suspend, resume, revoke each delegation of a file, N clients --------------------
-
-    private void lifecycle() throws Exception {
-        int clients = Integer.parseInt(args.getOrDefault("clients", "64"));
-        double seconds = Double.parseDouble(args.getOrDefault("seconds", "20"));
-        ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>(Files.readAllLines(Path.of(args.get("ids"))));
-        int available = ids.size();
-        String[] steps = {"activate", "suspend", "resume", "revoke"};
-        Recorder rec = new Recorder();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        AtomicLong completed = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            threads.add(started(() -> {
-                String id;
-                while (System.nanoTime() < end && (id = ids.poll()) != null) {
-                    for (String step : steps) {
-                        long t0 = System.nanoTime();
-                        HttpResponse<String> r = send(post("/api/v1/delegations/" + id + "/" + step, "{}"));
-                        long t1 = System.nanoTime();
-                        rec.record(t1 - t0, r != null && r.statusCode() == 200, t1);
-                    }
-                    completed.incrementAndGet();
-                }
-            }));
-        }
-        join(threads, null);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.println("mode=lifecycle clients=" + clients + " delegations=" + completed.get() + "/" + available
-                + " " + rec.summary(elapsed) + " " + cpu());
     }
 
     // --- get: the same GET, sequentially, N times (after a warm-up) ------------------------------------------
