@@ -31,6 +31,11 @@ public class DomainRejection extends RuntimeException {
         return new DomainRejection(Kind.NOT_FOUND, message);
     }
 
+    /** Nothing exists under {@code id}: the answer the REST API gives for an aggregate it cannot find. */
+    public static DomainRejection unknown(Object id) {
+        return notFound("Nothing with id " + id + " exists.");
+    }
+
     public static DomainRejection conflict(String message) {
         return new DomainRejection(Kind.CONFLICT, message);
     }

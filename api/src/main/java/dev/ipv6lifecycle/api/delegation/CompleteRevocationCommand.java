@@ -11,5 +11,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param reason       why, for the audit trail; may be {@code null}
 
  */
-public record CompleteRevocationCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason) {
+public record CompleteRevocationCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason)
+        implements TransitionCommand {
 }

@@ -11,5 +11,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param reason       why, for the audit trail; may be {@code null}
  * @param nas          the subscriber's current NAS session, when known; {@code null} keeps the one on record
  */
-public record SuspendPrefixCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason, NasSession nas) {
+public record SuspendPrefixCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason, NasSession nas)
+        implements TransitionCommand {
 }

@@ -80,7 +80,7 @@ class ApiKeyController {
             + "Revoking a revoked key changes nothing.")
     void revoke(@PathVariable UUID id) {
         ApiKeys.StoredKey key = keys.find(id, scope())
-                .orElseThrow(() -> DomainRejection.notFound("Nothing with id " + id + " exists."));
+                .orElseThrow(() -> DomainRejection.unknown(id));
         keys.revoke(key.id(), caller.actor());
     }
 

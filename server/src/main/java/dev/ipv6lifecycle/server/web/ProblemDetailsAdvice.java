@@ -209,7 +209,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (exception instanceof AggregateNotFoundException notFound) {
             // Axon's message names its event store; the client only needs to know the id is unknown.
             Object id = notFound.getAggregateIdentifier();
-            return ProblemType.NOT_FOUND.problem(id != null ? "Nothing with id " + id + " exists." : "Not found.");
+            return ProblemType.NOT_FOUND.problem(id != null ? DomainRejection.unknown(id).getMessage() : "Not found.");
         }
         if (exception instanceof AggregateStreamCreationException) {
             return ProblemType.CONFLICT.problem("It already exists: the id is taken.");
