@@ -1,14 +1,16 @@
 package dev.ipv6lifecycle.sagas;
 
 import dev.ipv6lifecycle.api.DomainRejection;
+import dev.ipv6lifecycle.api.ItemOutcome;
 import dev.ipv6lifecycle.api.audit.Actor;
+import dev.ipv6lifecycle.api.delegation.DelegationCommand;
+import dev.ipv6lifecycle.api.delegation.DelegationCommandGroup;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
 import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.sagas.network.NetworkOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,8 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
     }
 
     @Override
-    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
+    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor,
+                     DelegationCommand then) {
         afterCommit(() -> {
             List<RecordNetworkCallsCommand.Call> made = new ArrayList<>();
             boolean done = true;
@@ -44,11 +47,11 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
                         i == 0 ? attempt : 1, outcome.detail()));
                 done = outcome.isDone();
             }
-            CompletableFuture<?> recorded =
-                    dispatch(new RecordNetworkCallsCommand(target.delegationId(), target.tenantId(), made), actor);
-            if (done && then != null) {
-                recorded.thenRun(() -> dispatch(then, actor));
-            }
+            RecordNetworkCallsCommand record = new RecordNetworkCallsCommand(target.delegationId(), target.tenantId(),
+                    made);
+            // The record and what follows it in one transaction: a command, a load and a commit fewer.
+            dispatch(done && then != null ? new DelegationCommandGroup(target.tenantId(), List.of(record, then))
+                    : record, actor);
         });
     }
 
@@ -57,16 +60,26 @@ class AfterCommitOutbox implements SagaOutbox, AutoCloseable {
         afterCommit(() -> dispatch(command, actor));
     }
 
-    private CompletableFuture<?> dispatch(Object command, String actor) {
-        return commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, actor)))
+    private void dispatch(Object command, String actor) {
+        commands.send(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(Actor.METADATA_KEY, actor)))
                 .whenComplete((result, failure) -> {
-                    if (failure instanceof DomainRejection) {
-                        // The delegation moved on meanwhile (an operator revoked it, say): the saga hears of it.
-                        log.info("{} refused: {}", command.getClass().getSimpleName(), failure.getMessage());
+                    if (failure instanceof DomainRejection refusal) {
+                        refused(command, refusal);
                     } else if (failure != null) {
                         log.warn("{} failed; the saga's deadline will try again", command, failure);
+                    } else if (command instanceof DelegationCommandGroup group) {
+                        for (int i = 0; i < group.commands().size(); i++) {
+                            if (((List<?>) result).get(i) instanceof ItemOutcome outcome && outcome.refusal() != null) {
+                                refused(group.commands().get(i), outcome.refusal());
+                            }
+                        }
                     }
                 });
+    }
+
+    /** The delegation moved on meanwhile (an operator revoked it, say): the saga hears of it. */
+    private static void refused(Object command, DomainRejection refusal) {
+        log.info("{} refused: {}", command.getClass().getSimpleName(), refusal.getMessage());
     }
 
     private void afterCommit(Runnable task) {

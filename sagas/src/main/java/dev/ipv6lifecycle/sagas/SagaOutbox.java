@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.sagas;
 
+import dev.ipv6lifecycle.api.delegation.DelegationCommand;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
 import java.util.List;
 
@@ -15,10 +16,11 @@ public interface SagaOutbox {
      * Makes {@code steps} for the delegation in order, stopping after the first that neither succeeds nor is
      * skipped, and records what was done with one {@link dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand}:
      * the first step as attempt {@code attempt}, each later one as its first attempt. When every step was done
-     * and {@code then} is not {@code null}, dispatches {@code then} once they are recorded. A saga that hands
-     * over all its remaining steps this way is invoked once for all of them instead of once per step.
+     * and {@code then} is not {@code null}, {@code then} goes with the record, in one transaction after it
+     * ({@link dev.ipv6lifecycle.api.delegation.DelegationCommandGroup}). A saga that hands over all its remaining
+     * steps this way is invoked once for all of them instead of once per step.
      */
-    void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then);
+    void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, DelegationCommand then);
 
     /** Makes one step and records its outcome. */
     default void call(NetworkStep step, DelegationTarget target, int attempt, String actor) {

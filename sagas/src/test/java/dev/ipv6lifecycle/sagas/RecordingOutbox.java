@@ -1,5 +1,6 @@
 package dev.ipv6lifecycle.sagas;
 
+import dev.ipv6lifecycle.api.delegation.DelegationCommand;
 import dev.ipv6lifecycle.api.delegation.NetworkStep;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 class RecordingOutbox implements SagaOutbox {
 
     /** {@code then}: the command to send once every step is done, or {@code null}. */
-    record Call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
+    record Call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, DelegationCommand then) {
     }
 
     record Sent(Object command, String actor) {
@@ -17,7 +18,8 @@ class RecordingOutbox implements SagaOutbox {
     final List<Object> requests = new ArrayList<>();
 
     @Override
-    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor, Object then) {
+    public void call(List<NetworkStep> steps, DelegationTarget target, int attempt, String actor,
+                     DelegationCommand then) {
         requests.add(new Call(steps, target, attempt, actor, then));
     }
 

@@ -12,5 +12,5 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
  */
 public record CompleteRevocationCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason)
-        implements TransitionCommand {
+        implements DelegationCommand {
 }

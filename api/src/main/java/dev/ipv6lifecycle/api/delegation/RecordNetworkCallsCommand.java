@@ -10,7 +10,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * every state: the audit trail keeps what was said to the network even after the delegation ended.
  */
 public record RecordNetworkCallsCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId,
-                                        List<Call> calls) {
+                                        List<Call> calls) implements DelegationCommand {
 
     public RecordNetworkCallsCommand {
         calls = List.copyOf(calls);

@@ -12,5 +12,5 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param nas          the subscriber's current NAS session, when known; {@code null} keeps the one on record
  */
 public record SuspendPrefixCommand(@TargetAggregateIdentifier UUID delegationId, String tenantId, String reason, NasSession nas)
-        implements TransitionCommand {
+        implements DelegationCommand {
 }

@@ -19,7 +19,7 @@ import dev.ipv6lifecycle.api.delegation.SetRadiusUserNameCommand;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatus;
 import dev.ipv6lifecycle.api.delegation.SubscriberStatusQuery;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
-import dev.ipv6lifecycle.api.delegation.TransitionsCommand;
+import dev.ipv6lifecycle.api.delegation.DelegationCommandGroup;
 import dev.ipv6lifecycle.server.web.Caller;
 import dev.ipv6lifecycle.server.web.CommandBatch;
 import dev.ipv6lifecycle.server.web.CommandSender;
@@ -65,7 +65,7 @@ class DelegationController {
     /** One function for every allocation, so that the sender can tell which commands go together. */
     private static final Function<List<Object>, Object> ALLOCATIONS_TOGETHER = DelegationController::together;
     /** Likewise for every transition: those that arrive together are handled as one command. */
-    private static final Function<List<Object>, Object> TRANSITIONS_TOGETHER = TransitionsCommand::of;
+    private static final Function<List<Object>, Object> TRANSITIONS_TOGETHER = DelegationCommandGroup::of;
 
     private final CommandSender commands;
     private final QueryGateway queries;
@@ -232,7 +232,7 @@ class DelegationController {
 
     /**
      * The aggregate answers with its state after the command, so nothing is read back from the event store.
-     * Transitions of one caller that arrive together go as one {@link TransitionsCommand}.
+     * Transitions of one caller that arrive together go as one {@link DelegationCommandGroup}.
      */
     private DelegationView transition(TransitionRequest body, Function<TransitionRequest, Object> command) {
         return commands.send(command.apply(Optional.ofNullable(body).orElse(TransitionRequest.NONE)),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ipv6lifecycle.api.DomainRejection;
 import dev.ipv6lifecycle.api.Ipv6Prefix;
+import dev.ipv6lifecycle.api.ItemOutcome;
 import dev.ipv6lifecycle.api.delegation.ActivatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocatePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.AllocationResult;
@@ -12,9 +13,12 @@ import dev.ipv6lifecycle.api.delegation.DelegationNotFoundException;
 import dev.ipv6lifecycle.api.delegation.DelegationView;
 import dev.ipv6lifecycle.api.delegation.LifecycleState;
 import dev.ipv6lifecycle.api.delegation.LifecycleTransitionRejectedException;
+import dev.ipv6lifecycle.api.delegation.NetworkResult;
+import dev.ipv6lifecycle.api.delegation.NetworkStep;
+import dev.ipv6lifecycle.api.delegation.RecordNetworkCallsCommand;
 import dev.ipv6lifecycle.api.delegation.RevokePrefixCommand;
 import dev.ipv6lifecycle.api.delegation.SuspendPrefixCommand;
-import dev.ipv6lifecycle.api.delegation.TransitionsCommand;
+import dev.ipv6lifecycle.api.delegation.DelegationCommandGroup;
 import dev.ipv6lifecycle.api.pool.CreatePoolCommand;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import java.time.Duration;
@@ -27,11 +31,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Transitions that arrive together are one {@link TransitionsCommand}: one transaction, each transition handled
- * by its delegation in order, and each answered as it would have been alone.
+ * Commands that go together are one {@link DelegationCommandGroup}: one transaction, each command handled by its
+ * delegation in order, and each answered as it would have been alone.
  */
 @IntegrationTest
-class GroupedTransitionsIntegrationTests {
+class DelegationCommandGroupIntegrationTests {
 
     @Autowired
     CommandBatch batch;
@@ -60,7 +64,7 @@ class GroupedTransitionsIntegrationTests {
                 new SuspendPrefixCommand(a, tenant, "after its activation", null),
                 new ActivatePrefixCommand(unknown, tenant, null, null),
                 new ActivatePrefixCommand(elsewhere, tenant, null, null),
-                new RevokePrefixCommand(c, tenant, "moved", null)), TransitionsCommand::of);
+                new RevokePrefixCommand(c, tenant, "moved", null)), DelegationCommandGroup::of);
 
         assertThat(state(sent.get(0))).isEqualTo(LifecycleState.ACTIVE);
         assertThat(sent.get(1).failure()).isInstanceOf(LifecycleTransitionRejectedException.class);
@@ -82,6 +86,34 @@ class GroupedTransitionsIntegrationTests {
         assertThat(jdbc.queryForList("SELECT DISTINCT xmin::text FROM domain_event_entry"
                         + " WHERE aggregate_identifier IN (?, ?) AND sequence_number > 0", String.class,
                 a.toString(), c.toString())).as("the transactions that stored the transitions").hasSize(1);
+    }
+
+    @Test
+    void aSagasRecordOfNetworkCallsAndTheTransitionAfterItAreOneTransactionAndARefusedTransitionLeavesTheRecord() {
+        // As the activation saga's last run sends them (the revocation saga's ends alike, with the completion).
+        UUID pool = pool(tenant, "2001:db8:73::/48");
+        UUID activated = allocate(tenant, pool, "sub-r");
+        UUID allocated = allocate(tenant, pool, "sub-s");
+        List<RecordNetworkCallsCommand.Call> pushed = List.of(
+                new RecordNetworkCallsCommand.Call(NetworkStep.PUSH_PREFIX, NetworkResult.SUCCEEDED, 1, "CoA-ACK"));
+
+        List<ItemOutcome> done = commands.sendAndWait(new DelegationCommandGroup(tenant, List.of(
+                new RecordNetworkCallsCommand(activated, tenant, pushed),
+                new ActivatePrefixCommand(activated, tenant, null, null))));
+        List<ItemOutcome> refused = commands.sendAndWait(new DelegationCommandGroup(tenant, List.of(
+                new RecordNetworkCallsCommand(allocated, tenant, pushed),
+                new SuspendPrefixCommand(allocated, tenant, null, null))));
+
+        assertThat(done.get(0)).as("a record answers nothing").isEqualTo(new ItemOutcome(null, null));
+        assertThat(((DelegationView) done.get(1).result()).state()).isEqualTo(LifecycleState.ACTIVE);
+        assertThat(events(activated)).containsExactly("PrefixAllocatedEvent", "NetworkCallRecordedEvent",
+                "PrefixActivatedEvent");
+        assertThat(jdbc.queryForList("SELECT DISTINCT xmin::text FROM domain_event_entry"
+                + " WHERE aggregate_identifier = ? AND sequence_number > 0", String.class, activated.toString()))
+                .as("the transactions that stored the record and the activation").hasSize(1);
+        assertThat(refused.get(1).refusal()).as("an allocated delegation is not active")
+                .isInstanceOf(LifecycleTransitionRejectedException.class);
+        assertThat(events(allocated)).containsExactly("PrefixAllocatedEvent", "NetworkCallRecordedEvent");
     }
 
     private UUID pool(String tenantId, String prefix) {
