@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.ipv6lifecycle.server.IntegrationTest;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.TestPrefixes;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -80,14 +82,24 @@ class PoolGaugesIntegrationTests {
 
     private void assertGaugesEqual(JsonNode view, String pool) {
         for (int length : LENGTHS) {
-            assertThat(registry.get("ipv6.pool.free.prefixes").tag("pool", pool).tag("length", String.valueOf(length))
-                    .gauge().value()).as("free /%d", length)
+            assertThat(gauge("ipv6.pool.free.prefixes", pool, Tags.of("length", String.valueOf(length))))
+                    .as("free /%d", length)
                     .isEqualTo(view.get("capacity").get(String.valueOf(length)).get("free").asDouble());
         }
-        assertThat(registry.get("ipv6.pool.utilization.percent").tag("pool", pool).gauge().value())
+        assertThat(gauge("ipv6.pool.utilization.percent", pool, Tags.empty()))
                 .isEqualTo(view.get("utilizationPercent").asDouble());
-        assertThat(registry.get("ipv6.pool.largest.free.block.length").tag("pool", pool).gauge().value())
+        assertThat(gauge("ipv6.pool.largest.free.block.length", pool, Tags.empty()))
                 .isEqualTo(view.get("largestFreeBlock").asDouble());
+    }
+
+    /**
+     * The gauge's value; a failed assertion, which the await retries, while the gauges' refresh has not yet
+     * registered the new pool's (the read side may show the pool first).
+     */
+    private double gauge(String name, String pool, Tags tags) {
+        Gauge gauge = registry.find(name).tag("pool", pool).tags(tags).gauge();
+        assertThat(gauge).as("%s of pool %s %s", name, pool, tags).isNotNull();
+        return gauge.value();
     }
 
     private static String allocate(Api http, String pool, String subscriber, int length) {
