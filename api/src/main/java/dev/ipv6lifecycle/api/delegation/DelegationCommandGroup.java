@@ -7,8 +7,9 @@ import java.util.List;
  * together, or a saga's recorded network calls and the transition that follows them. Each is handled by its
  * delegation exactly as it would be as a command of its own, in order, and answered on its own: one
  * {@link dev.ipv6lifecycle.api.ItemOutcome} per command whose result is what the command alone answers (the
- * {@link DelegationView} after a transition, nothing after a record), or the refusal it would have got alone. Anything else that fails
- * (another node changed one of the delegations meanwhile) fails the whole group, and nothing is stored.
+ * {@link DelegationView} after a transition, nothing after a record), or the refusal it would have got alone.
+ * Anything else that fails (another node changed one of the delegations meanwhile) fails the whole group, and
+ * nothing is stored.
  *
  * @param tenantId the caller's tenant, which every command names too
  * @param commands the commands, in order; a delegation may be named more than once
