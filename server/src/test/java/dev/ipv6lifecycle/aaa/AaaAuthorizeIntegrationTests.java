@@ -228,7 +228,9 @@ class AaaAuthorizeIntegrationTests {
         double before = registry.get("ipv6.aaa.authorizations").tag("outcome", "authorized").counter().count();
 
         assertThat(tenant.authorize("sub-1").status()).isEqualTo(200);
-        assertThat(tenant.admin().get("/api/v1/pools/" + pool).status()).isEqualTo(200);
+        // The pool's view is a projection and may not have caught up yet; any answer from it is observed.
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> tenant.admin().get("/api/v1/pools/" + pool).status() == 200);
 
         // The pool's GET is observed after the authorization was answered; by then the authorization would be too.
         await().atMost(Duration.ofSeconds(5)).until(() -> !registry.find("http.server.requests")
