@@ -19,6 +19,7 @@
 # AAA_RATE (Access-Requests per second of the RADIUS phase's open-loop pass; 3000, the issue's rate),
 # ONLY_AAA=1 (the RADIUS phase alone, on an empty database: for trying the phase out in seconds).
 # ONLY_REBUILD=1 (seeding and the rebuild alone, after pgbench),
+# ONLY_SEEDED=1 (seeding, the rebuild and the reads of the seeded data set: sweep, scrape, pool pages, attribution),
 # ONLY_BULK=1 (the bulk phase alone, on an empty database; BULK_WARMUP_S seconds of bulk first, 2 s by default).
 # ONLY_LIFECYCLE=1 (the warm-up's allocations, then the lifecycle phase over them, on an empty database).
 # ONLY_SCALE=1 (the warm-up, 64 clients on an almost empty table, then the scale phase: for a 10,000,000 run alone).
@@ -300,7 +301,7 @@ if [ "${ONLY_LIFECYCLE:-0}" = 1 ]; then
     exit 0
 fi
 
-if [ "${ONLY_REBUILD:-0}" != 1 ]; then
+if [ "${ONLY_REBUILD:-0}" != 1 ] && [ "${ONLY_SEEDED:-0}" != 1 ]; then
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
 # Long enough for the JIT: on two cores its compiler threads still used as much CPU as the request threads after
 # 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler.
@@ -446,7 +447,7 @@ result rss_mb "$(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$SERVICE_PID/status)
 result load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 stop_service
 
-scale_phase
+[ "${ONLY_SEEDED:-0}" = 1 ] || scale_phase
 
 cp "$WORK/loadgen.txt" "$WORK/raw.txt"
 section=$(python3 "$BENCH_DIR/lib/report.py" "$RESULTS" "$WORK/loadgen.txt" "bench/run.sh $ARGS")
