@@ -130,6 +130,27 @@ class AttributionProjectionTests {
     }
 
     @Test
+    void findsTheHolderOfADelegationOfTheShortestAndOfTheLongestDelegatedLength() {
+        Delegation site = Delegation.of(TENANT, "business", POOL, "2001:db8:40::/48");
+        Delegation single = Delegation.of(TENANT, "single", POOL, "2001:db8:50:7::/64");
+        fixture.apply(site.allocated(ALLOCATED), single.allocated(ALLOCATED));
+
+        for (String asked : List.of("2001:db8:40::/48", "2001:db8:40:ff00::/56", "2001:db8:40:ffff:ffff::1/128")) {
+            assertThat(holderOf(asked)).as(asked).contains("business");
+        }
+        for (String asked : List.of("2001:db8:50:7::/64", "2001:db8:50:7:8000::/65", "2001:db8:50:7::ffff/128")) {
+            assertThat(holderOf(asked)).as(asked).contains("single");
+        }
+        assertThat(holderOf("2001:db8:50:6::1/128")).as("the /64 next to it").isEmpty();
+        assertThat(holderOf("2001:db8::/40")).as("a /40 around both").isEmpty();
+    }
+
+    private Optional<String> holderOf(String asked) {
+        return fixture.query(new AttributionQuery(TENANT, Ipv6Prefix.parse(asked), ALLOCATED),
+                ResponseTypes.optionalInstanceOf(Attribution.class)).map(Attribution::subscriberId);
+    }
+
+    @Test
     void changesNothingWhenAnEventIsDeliveredAgain() {
         Delegation d = Delegation.of(TENANT, "sub-1", POOL, "2001:db8:12:3400::/56");
         List<DomainEventMessage<?>> events = fixture.apply(d.allocated(ALLOCATED),
