@@ -1,10 +1,9 @@
 -- The read side's prefix lookups on B-trees instead of GiST indexes over inet.
 --
 -- A GiST index over inet costs much more to keep than a B-tree, and more the more it holds in address order,
--- which is how the allocator hands prefixes out (V11 says so for the command side). In a replay of a million
--- allocations these two indexes were most of what PostgreSQL spent per row of delegation_view and of
--- assignment_history; inserting the same 300,000 history rows took 6.4 s with the GiST index, 2.0 s with the
--- B-tree below and 0.9 s with neither (BENCHMARKS.md, 2026-12-03 evening).
+-- which is how the allocator hands prefixes out (V11 says so for the command side). A replay writes its rows
+-- in that order too: inserting 300,000 history rows of a replay took 6.4 s with the GiST index, 2.0 s with
+-- the B-tree below and 0.9 s with neither (BENCHMARKS.md, 2026-12-03 evening).
 --
 -- Neither lookup needs a GiST index:
 -- * the delegation list's prefix filter (prefix <<= X) is a range of a B-tree over the prefixes: PostgreSQL
@@ -14,8 +13,8 @@
 --   supernets of those lengths: at most 17 equality lookups in a B-tree, then the time range on the few
 --   holdings of each.
 --
--- On an existing installation the two indexes are built while the migration runs (about a second per
--- million rows each on two cores), before the service starts answering.
+-- On an existing installation the two indexes are built while the migration runs, before the service starts
+-- answering.
 
 ALTER TABLE assignment_history
     ADD CONSTRAINT assignment_history_delegated CHECK (masklen(prefix) BETWEEN 48 AND 64);
