@@ -228,7 +228,7 @@ class AaaAuthorizeIntegrationTests {
         double before = registry.get("ipv6.aaa.authorizations").tag("outcome", "authorized").counter().count();
 
         assertThat(tenant.authorize("sub-1").status()).isEqualTo(200);
-        // The pool's view is a projection and may not have caught up yet; any answer from it is observed.
+        // The pool's view is a projection, which may not have caught up with its creation yet.
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> tenant.admin().get("/api/v1/pools/" + pool).status() == 200);
 
