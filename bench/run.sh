@@ -42,10 +42,10 @@ while [ $# -gt 0 ]; do
 done
 
 if [ $QUICK = 1 ]; then
-    PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 BIG_POOL=20000 N_GET=20 N_ATTR=500 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
+    PGBENCH_S=5 WARMUP_S=5 ALLOC_S=5 LIFECYCLE_S=8 POOLS=10 PER_POOL=1000 BIG_POOL=20000 READ_S=3 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-120}
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-200000} AAA_USERS=${AAA_USERS:-200} AAA_S=${AAA_S:-3}
 else
-    PGBENCH_S=20 WARMUP_S=${WARMUP_S:-120} ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 N_GET=50 N_ATTR=1000 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
+    PGBENCH_S=20 WARMUP_S=${WARMUP_S:-120} ALLOC_S=20 LIFECYCLE_S=20 POOLS=100 PER_POOL=1000 BIG_POOL=1000000 READ_S=10 REPLAY_TIMEOUT_S=${REPLAY_TIMEOUT_S:-420}
     SCALE_RESERVATIONS=${SCALE_RESERVATIONS:-10000000} AAA_USERS=${AAA_USERS:-20000} AAA_S=${AAA_S:-20}
 fi
 AAA_RATE=${AAA_RATE:-3000}
@@ -412,20 +412,35 @@ if [ "${code%% *}" = 404 ]; then result sweep "not available in this build"; els
     result sweep "${code#* }s (HTTP ${code%% *}: $(cat "$WORK/sweep.json"))"; fi
 
 # --- 7. the Prometheus scrape; 8. attribution queries; 9. heap ----------------------------------------------
+# Each read is timed by wrk on one connection, one request after another, for READ_S seconds (bench/wrk/get.lua
+# says why not by bench/loadgen). Without a result prefix a pass is unmeasured: it warms the service up.
+read_get() { # PATH [RESULT_PREFIX]
+    local out
+    out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/get.lua" "$BASE" -- "$1" "$KEY" | tail -n 1)
+    [ -z "${2:-}" ] && return 0
+    echo "$out" >> "$WORK/loadgen.txt"
+    for f in p50_ms p99_ms max_ms errors ok bytes; do result "$2_$f" "$(field "$out" $f)"; done
+}
+AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+read_attribution() { # [RESULT_PREFIX]
+    local out
+    out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/attribution.lua" "$BASE" -- "$KEY" $POOLS \
+        $PER_POOL $BIG_POOL "$AT" | tail -n 1)
+    [ -z "${1:-}" ] && return 0
+    echo "$out" >> "$WORK/loadgen.txt"
+    for f in p50_ms p99_ms found errors; do result "$1_$f" "$(field "$out" $f)"; done
+}
 log "prometheus scrape"
-out=$(loadgen get path=/actuator/prometheus n=$N_GET)
-for f in p50_ms p99_ms max_ms errors bytes; do result "prometheus_$f" "$(field "$out" $f)"; done
+read_get /actuator/prometheus prometheus
 log "pool pages"
 BIG=$(psql -d ipv6 -tAc "SELECT pool_id FROM pool_view WHERE name = 'seed-0'")
 # The service has just restarted for the rebuild: the same reads first, unmeasured, so that the figures are those
 # of a running service and not of the JIT compiling their code paths.
-loadgen get path=/api/v1/pools/$BIG n=$(( N_GET * 10 )) > /dev/null
-loadgen get "path=/api/v1/pools?size=50" n=$(( N_GET * 10 )) > /dev/null
-loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL bigPool=$BIG_POOL > /dev/null
-out=$(loadgen get path=/api/v1/pools/$BIG n=$(( N_GET * 4 )))
-for f in p50_ms p99_ms errors; do result "pool_get_$f" "$(field "$out" $f)"; done
-out=$(loadgen get "path=/api/v1/pools?size=50" n=$(( N_GET * 2 )))
-for f in p50_ms p99_ms errors; do result "pool_list_$f" "$(field "$out" $f)"; done
+read_get /api/v1/pools/$BIG
+read_get "/api/v1/pools?size=50"
+read_attribution
+read_get /api/v1/pools/$BIG pool_get
+read_get "/api/v1/pools?size=50" pool_list
 result pool_big_delegations "$(psql -d ipv6 -tAc "SELECT count(*) FROM delegation_view WHERE pool_id = '$BIG'")"
 # The console's page of that pool with its map (aggregated blocks, never one per delegation), signed in as a
 # browser is: the time curl takes for the whole page, 20 times.
@@ -437,8 +452,7 @@ result console_map_ok "$(grep -c '^200 ' "$WORK/map.txt")"
 result console_map_p50_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | sed -n '10p')"
 result console_map_max_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | tail -n 1)"
 log "attribution queries"
-out=$(loadgen attribution n=$N_ATTR pools=$POOLS perPool=$PER_POOL bigPool=$BIG_POOL)
-for f in p50_ms p99_ms found errors; do result "attribution_$f" "$(field "$out" $f)"; done
+read_attribution attribution
 log "heap"
 jcmd $SERVICE_PID GC.run > /dev/null
 sleep 1

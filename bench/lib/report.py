@@ -156,14 +156,14 @@ if sweep and not sweep.startswith("not available"):
 rows.append((f"sweep over {r.get('delegation_rows')} delegations", f"sweep: {sweep}", "< 3 s", verdict(sweep_ok)))
 rows.append((f"`/actuator/prometheus` at {r.get('delegation_rows')} delegations, {r.get('pools')} pools",
              f"p50 {r.get('prometheus_p50_ms')} ms, p99 {r.get('prometheus_p99_ms')} ms, max {r.get('prometheus_max_ms')} ms, "
-             f"{r.get('prometheus_errors')} errors, {r.get('prometheus_bytes')} bytes",
+             f"{r.get('prometheus_errors')} errors, {r.get('prometheus_bytes')} bytes, {r.get('prometheus_ok')} scrapes",
              "< 50 ms", verdict(None if num("prometheus_p99_ms") is None
                                 else num("prometheus_p99_ms") < 50 and num("prometheus_errors") == 0)))
 rows.append((f"`GET /api/v1/pools/{{id}}` of a pool with {r.get('pool_big_delegations')} delegations, with its forecast from 30 days of trend",
-             f"p50 {r.get('pool_get_p50_ms')} ms, p99 {r.get('pool_get_p99_ms')} ms, {r.get('pool_get_errors')} errors",
+             f"p50 {r.get('pool_get_p50_ms')} ms, p99 {r.get('pool_get_p99_ms')} ms, {r.get('pool_get_errors')} errors, {r.get('pool_get_ok')} requests",
              "p99 < 10 ms", verdict(cmp("pool_get_p99_ms", "<", 10))))
 rows.append((f"`GET /api/v1/pools?size=50` ({r.get('pools')} pools, {r.get('delegation_rows')} delegations)",
-             f"p50 {r.get('pool_list_p50_ms')} ms, p99 {r.get('pool_list_p99_ms')} ms, {r.get('pool_list_errors')} errors",
+             f"p50 {r.get('pool_list_p50_ms')} ms, p99 {r.get('pool_list_p99_ms')} ms, {r.get('pool_list_errors')} errors, {r.get('pool_list_ok')} requests",
              "p99 < 10 ms", verdict(cmp("pool_list_p99_ms", "<", 10))))
 rows.append((f"console: the page of the pool with {r.get('pool_big_delegations')} delegations, with its map",
              f"p50 {r.get('console_map_p50_ms')} ms, max {r.get('console_map_max_ms')} ms ({r.get('console_map_ok')}/20 answered 200)",

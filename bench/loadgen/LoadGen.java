@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -29,8 +27,8 @@ import java.util.regex.Pattern;
  * service stalls (coordinated omission), so the harness reports throughput and p99 together and never a
  * p99 without its throughput.
  *
- * <p>Modes (arguments are name=value): {@code allocate}, {@code bulk}, {@code get},
- * {@code attribution}.
+ * <p>Modes (arguments are name=value): {@code allocate}, {@code bulk}. The reads' latencies are measured
+ * by wrk ({@code bench/wrk/get.lua}).
  * Every request carries {@code Authorization: Bearer <key>}. Each mode prints one line of name=value results.
  */
 public class LoadGen {
@@ -60,8 +58,6 @@ public class LoadGen {
         switch (argv[0]) {
             case "allocate" -> gen.allocate();
             case "bulk" -> gen.bulk();
-            case "get" -> gen.get();
-            case "attribution" -> gen.attribution();
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         }
     }
@@ -206,59 +202,6 @@ public class LoadGen {
                 + " per_s=" + fmt(items.get() / seconds) + " " + cpu());
     }
 
-    // --- get: the same GET, sequentially, N times (after a warm-up) ------------------------------------------
-
-    private void get() throws Exception {
-        int n = Integer.parseInt(args.getOrDefault("n", "50"));
-        String path = args.get("path");
-        for (int i = 0; i < Math.min(5, n); i++) {
-            send(get(path));
-        }
-        Recorder rec = new Recorder();
-        long bytes = 0;
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = send(get(path));
-            long t1 = System.nanoTime();
-            rec.record(t1 - t0, r != null && r.statusCode() == 200, t1);
-            bytes = r == null ? 0 : r.body().length();
-        }
-        System.out.println("mode=get path=" + path + " bytes=" + bytes + " "
-                + rec.summary((System.nanoTime() - start) / 1e9) + " max_ms=" + fmt(rec.max() / 1e6));
-    }
-
-    // --- attribution: who held a random address of the seeded pools, now ------------------------------------
-
-    private void attribution() throws Exception {
-        int n = Integer.parseInt(args.getOrDefault("n", "2000"));
-        int pools = Integer.parseInt(args.getOrDefault("pools", "100"));
-        int perPool = Integer.parseInt(args.getOrDefault("perPool", "10000"));
-        int bigPool = Integer.parseInt(args.getOrDefault("bigPool", Integer.toString(perPool)));
-        String at = Instant.now().toString();
-        Recorder rec = new Recorder();
-        long start = System.nanoTime();
-        int found = 0;
-        for (int i = 0; i < n + 100; i++) {
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            int p = rnd.nextInt(pools);
-            int j = rnd.nextInt(p == 0 ? bigPool : perPool);
-            // The seeded layout (bench/seed.sql): pool p is 2a01:p::/32, delegation j its j-th /56; pool 0 has bigPool.
-            String address = String.format(Locale.ROOT, "2a01:%x:%x:%x::%x", p, j >> 8, (j & 255) << 8,
-                    rnd.nextInt(1, 0xffff));
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = send(get("/api/v1/attribution?address=" + address + "&at=" + at));
-            long t1 = System.nanoTime();
-            boolean ok = r != null && r.statusCode() == 200;
-            if (i >= 100) { // the first 100 warm the service up
-                rec.record(t1 - t0, ok, t1);
-                found += ok ? 1 : 0;
-            }
-        }
-        System.out.println("mode=attribution found=" + found + "/" + n + " "
-                + rec.summary((System.nanoTime() - start) / 1e9));
-    }
-
     // --- plumbing ---------------------------------------------------------------------------------------------
 
     private HttpRequest post(String path, String json) {
@@ -359,14 +302,6 @@ public class LoadGen {
 
         synchronized int errors() {
             return errors;
-        }
-
-        synchronized long max() {
-            long m = 0;
-            for (int i = 0; i < n; i++) {
-                m = Math.max(m, lat[i]);
-            }
-            return m;
         }
 
         private static long[] sorted(List<Long> values) {
