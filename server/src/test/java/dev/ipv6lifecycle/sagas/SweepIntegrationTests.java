@@ -3,6 +3,11 @@ package dev.ipv6lifecycle.sagas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ipv6lifecycle.sagas.sweep.Sweep;
 import dev.ipv6lifecycle.server.web.Api;
 import dev.ipv6lifecycle.testsupport.NetBoxEmulator;
 import dev.ipv6lifecycle.testsupport.SharedPostgres;
@@ -18,6 +23,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -44,7 +50,7 @@ class SweepIntegrationTests {
                 "--radius.dae.secret=unanswered", "--radius.dae.port=" + silentUdpPort(),
                 "--radius.dae.timeout=PT0.2S", "--radius.dae.retries=0",
                 "--ipv6.sweep.revoked-retention=PT0S", "--ipv6.sweep.revoking-stuck-after=PT0S",
-                "--ipv6.sweep.leak-grace=PT0S", "--ipv6.sweep.batch-size=2");
+                "--ipv6.sweep.leak-grace=PT0S", "--ipv6.sweep.batch-size=2", "--ipv6.sweep.leaks-logged=3");
         http = service.http;
     }
 
@@ -95,8 +101,17 @@ class SweepIntegrationTests {
                 + " tenant=sweep-other subscriber=ghost", null);
         Api quiet = http.as(adminKey("sweep-quiet"));
         Thread.sleep(1100); // past the stale threshold and the quarantines
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger sweepLog = (Logger) LoggerFactory.getLogger(Sweep.class);
+        sweepLog.addAppender(logged);
 
-        JsonNode report = http.post("/api/v1/maintenance/sweep", null).json();
+        JsonNode report;
+        try {
+            report = http.post("/api/v1/maintenance/sweep", null).json();
+        } finally {
+            sweepLog.detachAppender(logged);
+        }
 
         assertThat(report.get("revokedPurged").asLong()).isEqualTo(5);
         assertThat(revoked).allSatisfy(id -> assertThat(viewState(id)).isNull());
@@ -116,6 +131,12 @@ class SweepIntegrationTests {
                 .isEqualTo(2);
         assertThat(quiet.get("/api/v1/stats").json().get("leaks").asLong()).as("sweep-quiet: nothing found").isZero();
         assertThat(report.get("errors").asLong()).isZero();
+        List<String> leakLines = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(leakLines).as("the first three leaks one by one, then the total in one line").hasSize(4);
+        assertThat(leakLines.subList(0, 3)).allSatisfy(line -> assertThat(line).startsWith("Sweep: leak in tenant "));
+        assertThat(leakLines.get(3)).isEqualTo(
+                "Sweep: 5 leaks in all, the first 3 logged above; per tenant: {default=2, sweep-other=3}");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sweep_run WHERE trigger = 'API' AND revoked_purged = 5",
                 Long.class)).isEqualTo(1L);
         assertThat(http.get("/actuator/prometheus").body())

@@ -91,6 +91,10 @@ public class Sweep {
         if (ipam.enabled()) {
             step("IPAM leaks", tally, () -> releaseIpamOrphans(tally));
         }
+        if (tally.leaksDetected > settings.leaksLogged()) {
+            log.error("Sweep: {} leaks in all, the first {} logged above; per tenant: {}", tally.leaksDetected,
+                    settings.leaksLogged(), tally.detectedByTenant());
+        }
         SweepReport report = tally.report();
         Instant finished = Instant.now();
         // The run and its per-tenant leaks in one statement, so that the stats never see a run without its leaks.
@@ -254,7 +258,9 @@ public class Sweep {
     private void leak(Tally tally, String tenantId, String message, UUID delegationId) {
         tally.leakDetected(tenantId);
         metrics.leakFound(tenantId);
-        log.error("Sweep: leak in tenant " + tenantId + ": " + message, delegationId);
+        if (tally.leaksDetected <= settings.leaksLogged()) {
+            log.error("Sweep: leak in tenant " + tenantId + ": " + message, delegationId);
+        }
     }
 
     private CompletableFuture<?> send(Object command) {
@@ -333,6 +339,12 @@ public class Sweep {
             if (tenantId != null) {
                 leaksByTenant.get(tenantId).repaired++;
             }
+        }
+
+        Map<String, Long> detectedByTenant() {
+            Map<String, Long> detected = new TreeMap<>();
+            leaksByTenant.forEach((tenant, leaks) -> detected.put(tenant, leaks.detected));
+            return detected;
         }
 
         SweepReport report() {

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -14,6 +16,8 @@ public class SweepMetrics {
     static final String DEFAULT_TENANT = "default";
 
     private final MeterRegistry registry;
+    /** Each tenant's counter, looked up once: a sweep may count a leak for every delegation of a tenant. */
+    private final Map<String, Counter> leakCounters = new ConcurrentHashMap<>();
     private final AtomicLong lastSuccessEpochSeconds;
 
     public SweepMetrics(MeterRegistry registry, JdbcTemplate jdbc) {
@@ -28,7 +32,7 @@ public class SweepMetrics {
     }
 
     void leakFound(String tenantId) {
-        leaks(tenantId).increment();
+        leakCounters.computeIfAbsent(tenantId, this::leaks).increment();
     }
 
     void completed(Instant finished) {
