@@ -413,34 +413,28 @@ if [ "${code%% *}" = 404 ]; then result sweep "not available in this build"; els
 
 # --- 7. the Prometheus scrape; 8. attribution queries; 9. heap ----------------------------------------------
 # Each read is timed by wrk on one connection, one request after another, for READ_S seconds (bench/wrk/get.lua
-# says why not by bench/loadgen). Without a result prefix a pass is unmeasured: it warms the service up.
-read_get() { # PATH [RESULT_PREFIX]
-    local out
-    out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/get.lua" "$BASE" -- "$1" "$KEY" | tail -n 1)
-    [ -z "${2:-}" ] && return 0
+# says why not by bench/loadgen).
+read_pass() { # RESULT_PREFIX SCRIPT ARGUMENTS...; RESULT_PREFIX - for an unmeasured pass
+    local prefix=$1 script=$2 out f
+    shift 2
+    out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/$script" "$BASE" -- "$@" | tail -n 1)
+    [ "$prefix" = - ] && return 0
     echo "$out" >> "$WORK/loadgen.txt"
-    for f in p50_ms p99_ms max_ms errors ok bytes; do result "$2_$f" "$(field "$out" $f)"; done
+    for f in p50_ms p99_ms max_ms errors ok bytes found; do result "${prefix}_$f" "$(field "$out" $f)"; done
 }
 AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-read_attribution() { # [RESULT_PREFIX]
-    local out
-    out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/attribution.lua" "$BASE" -- "$KEY" $POOLS \
-        $PER_POOL $BIG_POOL "$AT" | tail -n 1)
-    [ -z "${1:-}" ] && return 0
-    echo "$out" >> "$WORK/loadgen.txt"
-    for f in p50_ms p99_ms found errors; do result "$1_$f" "$(field "$out" $f)"; done
-}
 log "prometheus scrape"
-read_get /actuator/prometheus prometheus
+read_pass prometheus get.lua /actuator/prometheus "$KEY"
 log "pool pages"
 BIG=$(psql -d ipv6 -tAc "SELECT pool_id FROM pool_view WHERE name = 'seed-0'")
 # The service has just restarted for the rebuild: the same reads first, unmeasured, so that the figures are those
 # of a running service and not of the JIT compiling their code paths.
-read_get /api/v1/pools/$BIG
-read_get "/api/v1/pools?size=50"
-read_attribution
-read_get /api/v1/pools/$BIG pool_get
-read_get "/api/v1/pools?size=50" pool_list
+ATTRIBUTION="$KEY $POOLS $PER_POOL $BIG_POOL $AT"
+read_pass - get.lua /api/v1/pools/$BIG "$KEY"
+read_pass - get.lua "/api/v1/pools?size=50" "$KEY"
+read_pass - attribution.lua $ATTRIBUTION
+read_pass pool_get get.lua /api/v1/pools/$BIG "$KEY"
+read_pass pool_list get.lua "/api/v1/pools?size=50" "$KEY"
 result pool_big_delegations "$(psql -d ipv6 -tAc "SELECT count(*) FROM delegation_view WHERE pool_id = '$BIG'")"
 # The console's page of that pool with its map (aggregated blocks, never one per delegation), signed in as a
 # browser is: the time curl takes for the whole page, 20 times.
@@ -452,7 +446,7 @@ result console_map_ok "$(grep -c '^200 ' "$WORK/map.txt")"
 result console_map_p50_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | sed -n '10p')"
 result console_map_max_ms "$(awk '{print $2 * 1000}' "$WORK/map.txt" | sort -n | tail -n 1)"
 log "attribution queries"
-read_attribution attribution
+read_pass attribution attribution.lua $ATTRIBUTION
 log "heap"
 jcmd $SERVICE_PID GC.run > /dev/null
 sleep 1
