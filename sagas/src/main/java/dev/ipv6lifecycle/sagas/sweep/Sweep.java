@@ -28,6 +28,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * The sweep (docs/operations.md): purges long-revoked rows from the current views, reports stale allocations,
@@ -47,6 +48,7 @@ public class Sweep {
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate namedJdbc;
     private final CommandGateway commands;
     private final Ipam ipam;
     private final SweepSettings settings;
@@ -56,6 +58,7 @@ public class Sweep {
                  SweepMetrics metrics) {
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
+        this.namedJdbc = new NamedParameterJdbcTemplate(jdbc);
         this.commands = commands;
         this.ipam = ipam;
         this.settings = settings;
@@ -161,8 +164,8 @@ public class Sweep {
     private void redriveStuck(Tally tally, Instant cutoff) {
         forEachBatch("""
                 SELECT delegation_id, tenant_id FROM delegation_view
-                WHERE state = 'REVOKING' AND state_changed_at < ? AND delegation_id > ?
-                ORDER BY delegation_id LIMIT ?""", cutoff, batch -> {
+                WHERE state = 'REVOKING' AND state_changed_at < :cutoff AND delegation_id > :after
+                ORDER BY delegation_id LIMIT :limit""", cutoff, batch -> {
             tally.revokingStuck += batch.size();
             List<CompletableFuture<?>> sent = new ArrayList<>();
             for (Row row : batch) {
@@ -181,8 +184,8 @@ public class Sweep {
     private void endOverdueQuarantines(Tally tally, Instant cutoff) {
         forEachBatch("""
                 SELECT delegation_id, tenant_id FROM prefix_reservation
-                WHERE quarantined_until < ? AND delegation_id > ?
-                ORDER BY delegation_id LIMIT ?""", cutoff, batch -> {
+                WHERE quarantined_until < :cutoff AND delegation_id > :after
+                ORDER BY delegation_id LIMIT :limit""", cutoff, batch -> {
             List<CompletableFuture<?>> sent = new ArrayList<>();
             for (Row row : batch) {
                 leak(tally, row.tenantId(), "prefix of delegation {} still quarantined past its end", row.delegationId());
@@ -203,21 +206,26 @@ public class Sweep {
      * an operator, never "repaired" by guessing which side is right.
      */
     private void findReservationLeaks(Tally tally, Instant cutoff) {
-        // Paged like the other steps rather than cut at one page: every leak counts in the tenant's stats.
+        // Paged like the other steps rather than cut at one page: every leak counts in the tenant's stats. Both
+        // tables are bounded by the page's start, although the join implies it for the second: PostgreSQL merges
+        // the two primary keys and would otherwise read the second from its first row for every page.
         forEachBatch("""
                 SELECT r.delegation_id, r.tenant_id FROM prefix_reservation r
                 JOIN delegation_view d ON d.delegation_id = r.delegation_id
-                WHERE r.quarantined_until IS NULL AND d.state IN ('REVOKED', 'FAILED') AND d.state_changed_at < ?
-                  AND r.delegation_id > ?
-                ORDER BY r.delegation_id LIMIT ?""", cutoff, batch -> batch.forEach(row -> leak(tally, row.tenantId(),
-                "reservation of delegation {} is live but the delegation has ended", row.delegationId())));
+                WHERE r.quarantined_until IS NULL AND d.state IN ('REVOKED', 'FAILED') AND d.state_changed_at < :cutoff
+                  AND r.delegation_id > :after AND d.delegation_id > :after
+                ORDER BY r.delegation_id LIMIT :limit""", cutoff,
+                batch -> batch.forEach(row -> leak(tally, row.tenantId(),
+                        "reservation of delegation {} is live but the delegation has ended", row.delegationId())));
         forEachBatch("""
                 SELECT d.delegation_id, d.tenant_id FROM delegation_view d
-                WHERE d.state IN ('ALLOCATED', 'ACTIVE', 'SUSPENDED', 'REVOKING') AND d.state_changed_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM prefix_reservation r WHERE r.delegation_id = d.delegation_id)
-                  AND d.delegation_id > ?
-                ORDER BY d.delegation_id LIMIT ?""", cutoff, batch -> batch.forEach(row -> leak(tally, row.tenantId(),
-                "delegation {} is live but holds no reservation", row.delegationId())));
+                WHERE d.state IN ('ALLOCATED', 'ACTIVE', 'SUSPENDED', 'REVOKING') AND d.state_changed_at < :cutoff
+                  AND NOT EXISTS (SELECT 1 FROM prefix_reservation r
+                                  WHERE r.delegation_id = d.delegation_id AND r.delegation_id > :after)
+                  AND d.delegation_id > :after
+                ORDER BY d.delegation_id LIMIT :limit""", cutoff,
+                batch -> batch.forEach(row -> leak(tally, row.tenantId(),
+                        "delegation {} is live but holds no reservation", row.delegationId())));
     }
 
     /**
@@ -283,13 +291,17 @@ public class Sweep {
         return failed;
     }
 
-    /** Keyset pages of (delegation_id, tenant_id) rows: the query takes the cutoff, the last id and a limit. */
+    /**
+     * Keyset pages of (delegation_id, tenant_id) rows: the query takes {@code :cutoff}, {@code :after} (the last id
+     * of the page before) and {@code :limit}.
+     */
     private void forEachBatch(String sql, Instant cutoff, Consumer<List<Row>> action) {
         UUID after = new UUID(0, 0); // the smallest UUID in PostgreSQL's (unsigned, bytewise) order
         List<Row> batch;
         do {
-            batch = jdbc.query(sql, (row, i) -> new Row(row.getObject("delegation_id", UUID.class),
-                    row.getString("tenant_id")), Timestamp.from(cutoff), after, settings.batchSize());
+            batch = namedJdbc.query(sql, Map.of("cutoff", Timestamp.from(cutoff), "after", after, "limit",
+                    settings.batchSize()), (row, i) -> new Row(row.getObject("delegation_id", UUID.class),
+                    row.getString("tenant_id")));
             if (!batch.isEmpty()) {
                 action.accept(batch);
                 after = batch.get(batch.size() - 1).delegationId();
