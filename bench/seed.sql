@@ -63,10 +63,10 @@ FROM seed_delegation ORDER BY n;
 INSERT INTO pool_registry (pool_id, tenant_id, prefix, delegated_lengths, default_length, quarantine, state, created_at)
 SELECT pool_id, 'default', prefix, '{48,56,64}', 56, '24 hours', 'ACTIVE', created_at FROM seed_pool;
 
--- Only with -v reservations=1: the exclusion constraint's GiST index costs about a millisecond per row here
--- (0.8 ms at 200,000 rows, whether inserted row by row or the constraint added afterwards), so a million
--- take a quarter of an hour. Without them the seeded delegations hold no reservation: fine for the read-side
--- figures, but a sweep that compares the two sides would see every one of them as a leak.
+-- With -v reservations=1 (bench/run.sh's default): the exclusion constraint's GiST index over the prefixes'
+-- upper 64 bits (V11) costs about 130 us a row here, two and a half minutes for a million. Without them the
+-- seeded delegations hold no reservation: fine for the read-side figures, but the sweep, which compares the two
+-- sides, finds every one of them a leak.
 SELECT :'reservations' = '1' AS seed_reservations \gset
 \if :seed_reservations
 INSERT INTO prefix_reservation (tenant_id, pool_id, prefix, delegation_id, subscriber_id)
