@@ -304,9 +304,10 @@ fi
 if [ "${ONLY_REBUILD:-0}" != 1 ] && [ "${ONLY_SEEDED:-0}" != 1 ]; then
 # --- 2. allocations at 1, 16 and 64 clients; 4. read-side lag under the 64-client load ----------------------
 # Long enough for the JIT: on two cores its compiler threads still used as much CPU as the request threads after
-# 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler.
+# 90 s of allocations (JFR's per-thread CPU, 2026-12-02), so a short warm-up measures the compiler. With the
+# read-side probe, so that its reads are compiled too before the 64-client phase measures the lag with them.
 log "warm-up: allocations at 16 clients for ${WARMUP_S}s"
-loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt > /dev/null
+loadgen allocate pool=$POOL clients=16 seconds=$WARMUP_S warmup=0 ids=$WORK/ids-warmup.txt lagProbe=true > /dev/null
 for c in 1 16 64; do
     log "allocations, $c clients, ${ALLOC_S}s"
     before=$(db_work)
