@@ -416,12 +416,15 @@ if [ "${code%% *}" = 404 ]; then result sweep "not available in this build"; els
 # Each read is timed by wrk on one connection, one request after another, for READ_S seconds (bench/wrk/get.lua
 # says why not by bench/loadgen).
 read_pass() { # RESULT_PREFIX SCRIPT ARGUMENTS...; RESULT_PREFIX - for an unmeasured pass
-    local prefix=$1 script=$2 out f
+    local prefix=$1 script=$2 out f v
     shift 2
     out=$(wrk -t1 -c1 -d${READ_S}s --timeout 10s -s "$BENCH_DIR/wrk/$script" "$BASE" -- "$@" | tail -n 1)
     [ "$prefix" = - ] && return 0
     echo "$out" >> "$WORK/loadgen.txt"
-    for f in p50_ms p99_ms max_ms errors ok bytes found; do result "${prefix}_$f" "$(field "$out" $f)"; done
+    for f in p50_ms p99_ms max_ms errors ok bytes found; do
+        v=$(field "$out" $f)
+        if [ -n "$v" ]; then result "${prefix}_$f" "$v"; fi
+    done
 }
 AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "prometheus scrape"
